@@ -1,0 +1,1 @@
+"""Interactive, offline graph pages built with pyvis."""
