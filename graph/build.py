@@ -1,0 +1,189 @@
+"""Building the store from the curated data: validate everything first, then swap atomically.
+
+Why a new directory and two renames rather than clearing and reloading the live store: a build
+that fails half-way (bad data, a full disk, a kill -9) must never leave a half-written store.
+The sequence is
+
+1. compile and validate all curated data (nothing is written if any file is invalid);
+2. load the ontology, the data and ``extra_quads`` into ``<store>.building-<pid>`` and flush;
+3. rename ``<store>`` → ``<store>.old-<pid>``, rename the new directory → ``<store>``, delete
+   the old one.
+
+A kill -9 before step 3 leaves the old store in place (and a stale ``.building-*`` directory
+that the next build removes). Between the two renames of step 3 there is a window of
+microseconds in which ``<store>`` does not exist; :func:`recover_store` (called at the start of
+every build, and available to anything that opens the store) restores ``<store>.old-*`` then.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph.curated import DATA_DIR, compile_data
+from graph.errors import StoreError
+from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build wrote: sources, statements, triples (all graphs), named graphs, seconds."""
+
+    sources: int
+    statements: int
+    triples: int
+    graphs: int
+    seconds: float
+
+
+def _siblings(store_path: Path, marker: str) -> list[Path]:
+    """``<store>.<marker>-<pid>`` directories next to the store, oldest first."""
+    prefix = f"{store_path.name}.{marker}-"
+    if not store_path.parent.is_dir():
+        return []
+    found = [p for p in store_path.parent.iterdir() if p.name.startswith(prefix)]
+    return sorted(found, key=lambda p: p.stat().st_mtime)
+
+
+def _pid_alive(name: str) -> bool:
+    try:
+        pid = int(name.rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def recover_store(store_path: Path) -> None:
+    """Repair what an interrupted build may have left next to ``store_path``.
+
+    - ``<store>`` missing but ``<store>.old-*`` present (killed between the two renames):
+      the newest old store is renamed back.
+    - ``<store>.old-*`` next to a present store (killed before the old one was deleted), and
+      ``<store>.building-*`` of processes that no longer run: removed.
+    """
+    store_path = Path(store_path)
+    olds = _siblings(store_path, "old")
+    if not store_path.exists() and olds:
+        os.rename(olds[-1], store_path)
+        _fsync_dir(store_path.parent)
+        olds = olds[:-1]
+    for old in olds:
+        if not _pid_alive(old.name):
+            shutil.rmtree(old, ignore_errors=True)
+    for building in _siblings(store_path, "building"):
+        if not _pid_alive(building.name):
+            shutil.rmtree(building, ignore_errors=True)
+
+
+def _fsync_dir(path: Path) -> None:
+    """Make a rename durable: fsync the directory that holds the renamed entries."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def build_store(
+    store_path: Path,
+    data_dir: Path = DATA_DIR,
+    *,
+    extra_quads: Iterable[ox.Quad] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Compile, validate and load the curated data into a fresh store at ``store_path``.
+
+    Raises :class:`~graph.errors.DataValidationError` (nothing written) when the data is
+    invalid and :class:`~graph.errors.StoreError` when the new store cannot be written or
+    swapped in; in both cases the previous store is left as it was.
+    """
+    started = time.monotonic()
+    say = progress or (lambda _msg: None)
+    store_path = Path(store_path).absolute()
+    recover_store(store_path)
+
+    say(f"compiling and validating {data_dir}")
+    data = compile_data(Path(data_dir))
+
+    building = store_path.with_name(f"{store_path.name}.building-{os.getpid()}")
+    if building.exists():
+        shutil.rmtree(building)
+    try:
+        say(f"loading {len(data.graph_names)} graphs into {building.name}")
+        triples, graphs = _write_new_store(building, data.iter_quads(), extra_quads)
+    except BaseException as exc:
+        shutil.rmtree(building, ignore_errors=True)
+        if isinstance(exc, OSError):
+            raise StoreError(f"cannot write a new store next to {store_path}: {exc}") from exc
+        raise
+    say(f"swapping the new store into {store_path}")
+    _swap(building, store_path)
+    return BuildReport(
+        sources=data.source_count,
+        statements=data.statement_count,
+        triples=triples,
+        graphs=graphs,
+        seconds=round(time.monotonic() - started, 3),
+    )
+
+
+def _write_new_store(
+    path: Path, quads: Iterable[ox.Quad], extra: Iterable[ox.Quad] | None
+) -> tuple[int, int]:
+    """Bulk-load everything into a new on-disk store; return (quads, named graphs)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store = ox.Store(str(path))
+    try:
+        store.bulk_load(
+            path=str(ONTOLOGY_FILE),
+            format=ox.RdfFormat.TURTLE,
+            to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)),
+        )
+        store.bulk_extend(quads)
+        if extra is not None:
+            store.bulk_extend(extra)
+        store.flush()
+        triples = len(store)
+        graphs = sum(1 for _ in store.named_graphs())
+    finally:
+        del store
+        gc.collect()  # release RocksDB's files and lock before the directory is renamed
+    return triples, graphs
+
+
+def _swap(new: Path, store_path: Path) -> None:
+    """Replace ``store_path`` by ``new`` with two renames; on failure keep the old store."""
+    old = store_path.with_name(f"{store_path.name}.old-{os.getpid()}")
+    had_old = store_path.exists()
+    try:
+        if had_old:
+            os.rename(store_path, old)
+        os.rename(new, store_path)
+    except OSError as exc:
+        if had_old and not store_path.exists() and old.exists():
+            os.rename(old, store_path)
+        shutil.rmtree(new, ignore_errors=True)
+        raise StoreError(f"cannot swap the new store into {store_path}: {exc}") from exc
+    _fsync_dir(store_path.parent)
+    if had_old:
+        shutil.rmtree(old, ignore_errors=True)
