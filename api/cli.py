@@ -1,0 +1,59 @@
+"""The ``govkg`` command line: build, validate, load, query, ask, export, stats, ontology, serve.
+
+Why typer: every command gets ``--help`` with examples for free, and usage errors exit with
+code 2. govkg's own errors (:class:`~graph.errors.GovkgError`) print their message and
+located problems and exit with code 1, never a traceback. Modules written by other parts of
+govkg (the compiler, the build, the HTTP server, the ontology reference) are imported inside
+the command functions, so ``govkg --help`` works while any of them is broken or missing.
+
+Output: a readable table by default; ``--format json|csv|tsv`` for scripts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from api.cli_common import state
+from api.cli_data import register as register_data
+from api.cli_query import register as register_query
+
+app = typer.Typer(
+    name="govkg",
+    help=(
+        "govkg: the AI-governance knowledge graph.\n\n"
+        "Examples:\n\n"
+        "  govkg build\n\n"
+        "  govkg ask open-weights-without-review --param as_of=2025-01-01\n\n"
+        "  govkg query 'SELECT * WHERE { ?s ?p ?o } LIMIT 5' --format csv\n\n"
+        "The store is --store, else $GOVKG_STORE, else .govkg/store."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+@app.callback()
+def _global(
+    store: Path | None = typer.Option(
+        None, "--store", help="Store directory (default: $GOVKG_STORE or .govkg/store)."
+    ),
+) -> None:
+    """Options that apply to every command."""
+    state.store = store
+
+
+register_query(app)
+register_data(app)
+
+
+def main() -> None:
+    """Entry point of the ``govkg`` script (``api.cli:main`` in pyproject.toml)."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

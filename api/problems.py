@@ -1,0 +1,122 @@
+"""The one error model of the HTTP API: RFC 9457 ``application/problem+json``.
+
+Every failure reaches the client through :func:`install` (registered once by ``create_app``):
+:class:`~graph.errors.GovkgError` subclasses carry their own ``http_status`` and ``title``;
+FastAPI's validation errors and Starlette's HTTP errors are rendered the same way; anything
+unexpected is logged with its traceback and answered with a generic 500 that echoes no internal
+detail (a public endpoint must not leak paths or stack traces).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from graph.errors import GovkgError
+
+log = logging.getLogger("govkg.api")
+
+PROBLEM_TYPE = "application/problem+json"
+TYPE_BASE = "https://w3id.org/govkg/problems/"
+
+
+def problem_body(
+    status: int, title: str, detail: str, *, kind: str | None = None, **extra: object
+) -> dict:
+    """The JSON members of one problem; ``kind`` names the ``type`` IRI's last segment."""
+    slug = kind or title.lower().replace(" ", "-")
+    body: dict[str, object] = {
+        "type": TYPE_BASE + slug,
+        "title": title,
+        "status": status,
+        "detail": detail,
+    }
+    body.update({k: v for k, v in extra.items() if v is not None})
+    return body
+
+
+def problem_response(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    kind: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: object,
+) -> Response:
+    """A ``Response`` carrying one problem document."""
+    body = problem_body(status, title, detail, kind=kind, **extra)
+    return Response(
+        content=json.dumps(body, ensure_ascii=False),
+        status_code=status,
+        media_type=PROBLEM_TYPE,
+        headers=headers,
+    )
+
+
+def error_response(exc: GovkgError, instance: str | None = None) -> Response:
+    """Render a :class:`GovkgError` (used by the handler and by streaming code paths)."""
+    headers: dict[str, str] = {}
+    if exc.http_status == 401:
+        headers["WWW-Authenticate"] = 'Bearer realm="govkg"'
+    problems = [str(p) for p in exc.problems] or None
+    return problem_response(
+        exc.http_status,
+        exc.title,
+        exc.message,
+        kind=type(exc).__name__.removesuffix("Error").lower() or "error",
+        headers=headers or None,
+        instance=instance,
+        problems=problems,
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Register the exception handlers on ``app`` (call once)."""
+
+    @app.exception_handler(GovkgError)
+    async def _govkg(request: Request, exc: GovkgError) -> Response:
+        if exc.http_status >= 500:
+            log.warning("%s %s: %s", request.method, request.url.path, exc.message)
+        return error_response(exc, instance=request.url.path)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        parts = []
+        for err in exc.errors():
+            where = ".".join(str(x) for x in err.get("loc", ()))
+            parts.append(f"{where}: {err.get('msg', 'invalid')}")
+        return problem_response(
+            400, "Bad input", "; ".join(parts) or "invalid request", instance=request.url.path
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")
+        detail = exc.detail if isinstance(exc.detail, str) else title
+        if exc.status_code == 404 and detail == "Not Found":
+            detail = f"no resource at {request.url.path}"
+        return problem_response(
+            exc.status_code,
+            title,
+            detail,
+            headers=dict(exc.headers or {}) or None,
+            instance=request.url.path,
+        )
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        ref = uuid.uuid4().hex[:12]
+        log.error("internal error %s on %s %s", ref, request.method, request.url.path, exc_info=exc)
+        return problem_response(
+            500,
+            "Internal error",
+            f"the server failed to handle this request; it has been logged as {ref}",
+            instance=request.url.path,
+        )

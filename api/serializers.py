@@ -1,0 +1,205 @@
+"""SPARQL results and RDF serialisation for the HTTP API (runs inside query workers).
+
+Why not pyoxigraph's own ``QuerySolutions.serialize``: the result-size cap needs the rows counted
+before anything is written, and a consumed iterator cannot be handed back to pyoxigraph. So
+SELECT rows are collected (at most ``max_results``) and written here in the four W3C result
+formats; graphs are written by pyoxigraph from the collected triples.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from decimal import Decimal
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+Row = list  # list[ox term | None], aligned with the variable names
+
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+}
+
+QUAD_FORMATS = {"application/trig", "application/n-quads"}
+
+
+def term_json(term: object) -> dict:
+    """A term in the SPARQL 1.1 JSON results format."""
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, str] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": term_json(term.subject),
+                "predicate": term_json(term.predicate),
+                "object": term_json(term.object),
+            },
+        }
+    return {"type": "literal", "value": str(term)}
+
+
+def _term_xml(term: object) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            dt = quoteattr(term.datatype.value)
+            return f"<literal datatype={dt}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    if isinstance(term, ox.Triple):
+        return (
+            f"<triple><subject>{_term_xml(term.subject)}</subject>"
+            f"<predicate>{_term_xml(term.predicate)}</predicate>"
+            f"<object>{_term_xml(term.object)}</object></triple>"
+        )
+    return f"<literal>{escape(str(term))}</literal>"
+
+
+def select_json(variables: list[str], rows: list[Row]) -> bytes:
+    """SPARQL 1.1 Query Results JSON for a SELECT."""
+    bindings = [
+        {v: term_json(t) for v, t in zip(variables, row, strict=True) if t is not None}
+        for row in rows
+    ]
+    doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False).encode()
+
+
+def select_xml(variables: list[str], rows: list[Row]) -> bytes:
+    """SPARQL Query Results XML for a SELECT."""
+    out = [
+        '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
+        "<head>",
+        *(f"<variable name={quoteattr(v)}/>" for v in variables),
+        "</head>\n<results>",
+    ]
+    for row in rows:
+        out.append("<result>")
+        for v, t in zip(variables, row, strict=True):
+            if t is not None:
+                out.append(f"<binding name={quoteattr(v)}>{_term_xml(t)}</binding>")
+        out.append("</result>")
+    out.append("</results>\n</sparql>\n")
+    return "\n".join(out).encode()
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+FLOATING = {XSD + "double", XSD + "float"}
+
+
+def canonical_double(lexical: str) -> str:
+    """The XSD canonical form of a double/float (``1000000`` -> ``1.0E6``).
+
+    Why: the store keeps doubles as numbers and writes them back in a shortest form, which
+    loses the ``E`` notation the data had; CSV has no datatype, so the canonical form is the
+    only way a reader can still tell a double from an integer.
+    """
+    try:
+        value = float(lexical)
+    except ValueError:
+        return lexical
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "INF" if value > 0 else "-INF"
+    if value == 0:
+        return "-0.0E0" if str(value).startswith("-") else "0.0E0"
+    sign, digits, exponent = Decimal(repr(value)).normalize().as_tuple()
+    text = "".join(str(d) for d in digits)
+    mantissa = f"{text[0]}.{text[1:] or '0'}"
+    return f"{'-' if sign else ''}{mantissa}E{len(text) - 1 + int(exponent)}"
+
+
+def _csv_value(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal) and term.datatype.value in FLOATING:
+        return canonical_double(term.value)
+    if isinstance(term, ox.NamedNode | ox.Literal):
+        return term.value
+    return str(term)
+
+
+def select_csv(variables: list[str], rows: list[Row]) -> bytes:
+    """SPARQL 1.1 CSV results: plain values, RFC 4180 quoting, CRLF line ends."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(variables)
+    for row in rows:
+        writer.writerow([_csv_value(t) for t in row])
+    return buf.getvalue().encode()
+
+
+def _tsv_value(term: object) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.Literal) and not term.language:
+        dt = term.datatype.value
+        if dt == "http://www.w3.org/2001/XMLSchema#integer" and term.value.lstrip("+-").isdigit():
+            return term.value
+    return str(term).replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def select_tsv(variables: list[str], rows: list[Row]) -> bytes:
+    """SPARQL 1.1 TSV results: terms in Turtle/N-Triples syntax."""
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines += ["\t".join(_tsv_value(t) for t in row) for row in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def ask(value: bool, media_type: str) -> bytes:
+    """An ASK result in any of the four result formats."""
+    text = "true" if value else "false"
+    if media_type == "application/sparql-results+json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if media_type == "application/sparql-results+xml":
+        return (
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{text}</boolean></sparql>\n"
+        ).encode()
+    if media_type == "text/csv":
+        return f"_askResult\r\n{text}\r\n".encode()
+    return f"?_askResult\n{text}\n".encode()
+
+
+SELECT_WRITERS = {
+    "application/sparql-results+json": select_json,
+    "application/sparql-results+xml": select_xml,
+    "text/csv": select_csv,
+    "text/tab-separated-values": select_tsv,
+}
+
+
+def graph(triples: list, media_type: str) -> bytes:
+    """Triples in an RDF format; quad formats put them in the default graph."""
+    fmt = RDF_FORMATS[media_type]
+    if media_type in QUAD_FORMATS:
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+        return ox.serialize(quads, format=fmt) or b""
+    return ox.serialize(triples, format=fmt) or b""

@@ -1,0 +1,149 @@
+"""Tabular query answers and their serialisations (JSON, CSV, TSV, a readable table).
+
+Why here and not in the CLI: named questions, ad-hoc ``govkg query`` and the HTTP API all turn
+SPARQL solutions into rows of Python values; one class keeps the conversions (dates become
+:class:`datetime.date`, numbers become ``int``/``float``, IRIs stay strings) identical everywhere.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import pyoxigraph as ox
+
+from ontology import PREFIXES
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger")}
+_FLOATS = {XSD + t for t in ("decimal", "double", "float")}
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
+def to_python(term: Term | None) -> Any:
+    """A plain Python value for an RDF term (``None`` for unbound)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        try:
+            if dt == XSD + "date":
+                return date.fromisoformat(term.value)
+            if dt == XSD + "boolean":
+                return term.value in ("true", "1")
+            if dt in _INTS:
+                return int(term.value)
+            if dt in _FLOATS:
+                return float(term.value)
+        except ValueError:
+            return term.value  # ill-typed literal: keep its text
+        return term.value
+    return str(term)
+
+
+def shorten(iri: str) -> str:
+    """``gkid:meta`` for ``https://w3id.org/govkg/id/meta``: readable IRIs in tables."""
+    best = ""
+    prefix_name = ""
+    for name, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(best):
+            best, prefix_name = ns, name
+    return f"{prefix_name}:{iri[len(best) :]}" if best else iri
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _cell(value: Any) -> str:
+    """Table cell text: IRIs (also space-separated lists of them) shortened."""
+    if isinstance(value, str) and value.startswith(("http://", "https://")):
+        return " ".join(shorten(part) for part in value.split(" "))
+    return _text(value)
+
+
+@dataclass
+class ResultTable:
+    """Columns and rows of RDF terms; ``rows`` gives them as Python values."""
+
+    columns: list[str] = field(default_factory=list)
+    terms: list[list[Term | None]] = field(default_factory=list)
+
+    @classmethod
+    def from_solutions(
+        cls, solutions: ox.QuerySolutions, *, drop: Iterable[str] = ()
+    ) -> ResultTable:
+        """Collect a SELECT result, leaving out the variables in ``drop`` (bound parameters)."""
+        dropped = set(drop)
+        columns = [v.value for v in solutions.variables if v.value not in dropped]
+        terms = [[sol[c] for c in columns] for sol in solutions]
+        return cls(columns=columns, terms=terms)
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """Each row as ``{column: python value}``."""
+        return [
+            {c: to_python(t) for c, t in zip(self.columns, row, strict=True)} for row in self.terms
+        ]
+
+    def column(self, name: str) -> list[Any]:
+        """All values of one column, in row order."""
+        i = self.columns.index(name)
+        return [to_python(row[i]) for row in self.terms]
+
+    def to_json_obj(self) -> dict:
+        """``{"columns": [...], "rows": [{...}]}`` with dates as ISO strings."""
+        rows = [
+            {k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()}
+            for r in self.rows
+        ]
+        return {"columns": list(self.columns), "rows": rows}
+
+    def to_json(self) -> str:
+        """The result as a JSON document."""
+        return json.dumps(self.to_json_obj(), indent=2, ensure_ascii=False)
+
+    def to_delimited(self, delimiter: str) -> str:
+        """CSV (``","``) or TSV (``"\\t"``) with a header row; values as plain text."""
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(self.columns)
+        for row in self.rows:
+            writer.writerow([_text(row[c]) for c in self.columns])
+        return buf.getvalue()
+
+    def to_rich(self, title: str | None = None):  # -> rich.table.Table
+        """A rich table for terminals, with IRIs shortened by govkg's prefixes."""
+        from rich.table import Table
+
+        table = Table(title=title, show_lines=False)
+        for c in self.columns:
+            table.add_column(c, overflow="fold")
+        for row in self.rows:
+            table.add_row(*[_cell(v) for v in row.values()])
+        return table
+
+    def render(self, fmt: str) -> str:
+        """Text in ``json``, ``csv`` or ``tsv``."""
+        if fmt == "json":
+            return self.to_json()
+        if fmt == "csv":
+            return self.to_delimited(",")
+        if fmt == "tsv":
+            return self.to_delimited("\t")
+        raise ValueError(f"unknown output format {fmt!r}")

@@ -1,0 +1,136 @@
+"""REST routes over real HTTP: questions, entities, ontology, exports, health, OpenAPI."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import httpx
+import pytest
+from rdflib import Dataset, Graph
+
+from api.app_state import list_questions_safe
+from tests.conftest import SAMPLE_TRIG, LiveServer
+
+
+def _sample() -> Dataset:
+    ds = Dataset()
+    ds.parse(data=SAMPLE_TRIG, format="trig")
+    return ds
+
+
+def test_questions_list(live_server: LiveServer) -> None:
+    resp = httpx.get(f"{live_server.url}/questions")
+    assert resp.status_code == 200
+    names = [q["name"] for q in resp.json()]
+    assert names == [q["name"] for q in list_questions_safe()]
+    assert all("sparql" not in q for q in resp.json())
+
+
+def test_unknown_question_404(live_server: LiveServer) -> None:
+    resp = httpx.get(f"{live_server.url}/questions/no-such-question")
+    assert resp.status_code == 404
+    assert resp.headers["content-type"] == "application/problem+json"
+
+
+def test_question_run_json_and_csv(live_server: LiveServer) -> None:
+    questions = [q for q in list_questions_safe() if not q["parameters"]]
+    if not questions:
+        pytest.skip("graph.questions provides no parameter-free named question yet")
+    name = questions[0]["name"]
+    resp = httpx.get(f"{live_server.url}/questions/{name}")
+    assert resp.status_code == 200, resp.text
+    body = resp.json()
+    assert set(body) == {"variables", "rows"}
+    as_csv = httpx.get(f"{live_server.url}/questions/{name}", headers={"Accept": "text/csv"})
+    rows = list(csv.reader(io.StringIO(as_csv.text)))
+    assert rows[0] == body["variables"]
+    assert len(rows) - 1 == len(body["rows"])
+
+
+def test_entity_json_and_html(live_server: LiveServer) -> None:
+    resp = httpx.get(f"{live_server.url}/entities/llama-2")
+    assert resp.status_code == 200, resp.text
+    doc = resp.json()
+    assert doc["iri"] == "https://w3id.org/govkg/id/llama-2"
+    facts = {(f["property"], f["value"]["value"], f["graph"]) for f in doc["facts"]}
+    assert (
+        "https://w3id.org/govkg/ontology#developedBy",
+        "https://w3id.org/govkg/id/meta",
+        "https://w3id.org/govkg/graph/src-one",
+    ) in facts
+    sourced = [f for f in doc["facts"] if f["graph"].endswith("src-one")]
+    assert sourced and all(f["source"] == "https://w3id.org/govkg/source/src-one" for f in sourced)
+    assert all(f["sourceTitle"] == "An example source" for f in sourced)
+    page = httpx.get(f"{live_server.url}/entities/llama-2", headers={"Accept": "text/html"})
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Llama 2" in page.text and "An example source" in page.text
+
+
+@pytest.mark.parametrize(("entity", "status"), [("nobody", 404), ("bad id!", 400)])
+def test_entity_errors(live_server: LiveServer, entity: str, status: int) -> None:
+    resp = httpx.get(f"{live_server.url}/entities/{entity}")
+    assert resp.status_code == status
+
+
+def test_ontology(live_server: LiveServer) -> None:
+    resp = httpx.get(f"{live_server.url}/ontology")
+    assert resp.status_code == 200
+    Graph().parse(data=resp.text, format="turtle")
+
+
+@pytest.mark.parametrize(
+    ("ext", "fmt", "quads"),
+    [
+        ("ttl", "turtle", False),
+        ("nt", "nt", False),
+        ("nq", "nquads", True),
+        ("trig", "trig", True),
+        ("jsonld", "json-ld", False),
+        ("rdf", "xml", False),
+    ],
+)
+def test_exports(live_server: LiveServer, ext: str, fmt: str, quads: bool) -> None:
+    resp = httpx.get(f"{live_server.url}/export.{ext}")
+    assert resp.status_code == 200
+    sample = _sample()
+    if quads:
+        ds = Dataset()
+        ds.parse(data=resp.text, format=fmt)
+        assert len(list(ds.quads())) == len(list(sample.quads()))
+    else:
+        g = Graph().parse(data=resp.text, format=fmt)
+        assert len(g) == len({(s, p, o) for s, p, o, _ in sample.quads()})
+
+
+def test_unknown_export_404(live_server: LiveServer) -> None:
+    assert httpx.get(f"{live_server.url}/export.xyz").status_code == 404
+
+
+def test_health(live_server: LiveServer) -> None:
+    body = httpx.get(f"{live_server.url}/health").json()
+    assert body["status"] == "ok"
+    assert body["triples"] == len(list(_sample().quads()))
+    assert body["store"] == str(live_server.settings.store)
+    assert body["version"]
+
+
+def test_openapi_documents_every_route(live_server: LiveServer) -> None:
+    spec = httpx.get(f"{live_server.url}/openapi.json").json()
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            assert op.get("description"), (path, method)
+    page = httpx.get(f"{live_server.url}/docs")
+    assert page.status_code == 200
+    assert "GET /sparql" in page.text and "/rdf-graphs" in page.text
+    assert "cdn" not in page.text.lower() and "https://cdn" not in page.text
+
+
+def test_graphml_export(live_server: LiveServer) -> None:
+    pytest.importorskip("graph.export")
+    import networkx as nx
+
+    resp = httpx.get(f"{live_server.url}/export.graphml")
+    assert resp.status_code == 200, resp.text
+    g = nx.read_graphml(io.BytesIO(resp.content))
+    assert g.number_of_nodes() > 0
