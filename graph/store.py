@@ -203,7 +203,13 @@ class Store:
         g = ox.NamedNode(graph)
         lines = [f"{q.subject} {q.predicate} {q.object} ." for q in quads]
         body = "\n".join(lines)
-        self._store.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}")
+        try:
+            self._store.update(
+                f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}"
+            )
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"could not write the graph {graph} to the store: {exc}") from exc
+        self.flush()
         return len(lines)
 
     def drop_graph(self, graph: str) -> bool:

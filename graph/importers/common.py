@@ -234,11 +234,4 @@ def replace_graph(store: Store, graph: ox.NamedNode, triples: Iterable[Triple]) 
     if store.read_only:
         raise StoreError(f"the store at {store.path} is open read-only: cannot import into it")
     unique = list(dict.fromkeys(triples))
-    body = "\n".join(f"{s} {p} {o} ." for s, p, o in unique)
-    update = f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
-    try:
-        store.oxigraph.update(update)
-    except (OSError, RuntimeError) as exc:
-        raise StoreError(f"could not write the graph {graph} to the store: {exc}") from exc
-    store.flush()
-    return len(unique)
+    return store.replace_graph(graph.value, (ox.Triple(s, p, o) for s, p, o in unique))
