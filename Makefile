@@ -5,7 +5,7 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-STORE  ?= var/store
+STORE  ?= .govkg/store
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
