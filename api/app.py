@@ -16,7 +16,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import RedirectResponse
 
-from api import docs_page, gsp, problems, rest, sparql_protocol
+from api import docs_page, gsp, problems, rest, routes_analysis, routes_viz, sparql_protocol
 from api.app_state import AppState
 from api.security import BodyLimitMiddleware
 from api.settings import Settings
@@ -30,6 +30,8 @@ commitments, reviews, regulatory actions), each traced to its source.
 * **SPARQL 1.1 Protocol** at `/sparql` (query; update with a bearer token).
 * **Graph Store Protocol** at `/rdf-graphs`.
 * **REST**: named questions, entities, the ontology, exports and health.
+* **Analyses** at `/analysis/*` (coverage, explain, centrality, paths, what-if scenarios) and
+  the interactive graph page at `/viz`.
 
 Errors are RFC 9457 `application/problem+json` documents. Queries have a time limit (503 when
 exceeded, and the work is stopped) and a result-size limit (413).
@@ -62,6 +64,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(sparql_protocol.router)
     app.include_router(gsp.router)
     app.include_router(rest.router)
+    app.include_router(routes_analysis.router)
+    app.include_router(routes_viz.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)

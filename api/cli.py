@@ -15,9 +15,12 @@ from pathlib import Path
 
 import typer
 
+from api.cli_analysis import register as register_analysis
 from api.cli_common import state
 from api.cli_data import register as register_data
+from api.cli_import import register as register_import
 from api.cli_query import register as register_query
+from api.cli_viz import register as register_viz
 
 app = typer.Typer(
     name="govkg",
@@ -48,6 +51,9 @@ def _global(
 
 register_query(app)
 register_data(app)
+register_analysis(app)
+register_viz(app)
+register_import(app)
 
 
 def main() -> None:

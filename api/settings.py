@@ -28,6 +28,8 @@ class Settings:
     - ``workers``: query worker processes (each heavy query occupies one until its deadline).
     - ``cors_origins``: origins allowed by CORS; empty means CORS is off.
     - ``service_allowlist``: endpoint URLs that SPARQL ``SERVICE`` may call; empty refuses all.
+    - ``viz_max_nodes``: the most nodes ``GET /viz`` draws (a request's ``max_nodes`` can only
+      lower it); bigger drawings get a 400 problem suggesting a filter.
     """
 
     store: Path = DEFAULT_STORE
@@ -42,6 +44,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     service_allowlist: tuple[str, ...] = ()
     endpoint: str | None = None
+    viz_max_nodes: int = 5000
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -62,4 +65,16 @@ class Settings:
             s = replace(s, cors_origins=origins)
         if env.get("GOVKG_ENDPOINT"):
             s = replace(s, endpoint=env["GOVKG_ENDPOINT"])
+        if env.get("GOVKG_VIZ_MAX_NODES"):
+            s = replace(s, viz_max_nodes=_positive_int("GOVKG_VIZ_MAX_NODES", env))
         return s
+
+
+def _positive_int(name: str, env: dict[str, str]) -> int:
+    """A positive whole number from the environment, or an error naming the variable."""
+    from graph.errors import InputError
+
+    text = env[name].strip()
+    if not text.isdigit() or int(text) < 1:
+        raise InputError(f"{name}: expected a whole number of at least 1, got {env[name]!r}")
+    return int(text)

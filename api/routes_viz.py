@@ -1,0 +1,96 @@
+"""``GET /viz``: the interactive graph page, built from the server's store.
+
+The same page ``govkg viz`` writes (:func:`api.viz_service.render_page`), built in a thread from
+the cached projection (:func:`api.routes_analysis.snapshot`). The page is self-contained and
+makes no request at all; its own meta CSP forbids fetches, and the response repeats that as a
+header that allows only the inline script and styles the page carries.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query, Request
+from starlette.responses import HTMLResponse
+
+from api.app_state import state_of
+from api.routes_analysis import snapshot
+from api.viz_service import VizRequest, render_page
+from graph.errors import InputError
+
+router = APIRouter(tags=["Visualisation"])
+
+#: Query parameters of /viz itself; any other parameter is a parameter of ``question``.
+VIZ_PARAMS = {"focus", "depth", "question", "coverage_gap", "scenario", "as_of", "max_nodes"}
+PAGE_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data:; connect-src 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
+@router.get(
+    "/viz",
+    summary="Interactive graph page (self-contained HTML)",
+    description="Draws the whole graph, or one of: an entity's neighbourhood (`focus`, `depth`), "
+    "a named question's result (`question`, its parameters as further query parameters, e.g. "
+    "`/viz?question=models-by-developer&developer=meta`), the models outside review "
+    "(`coverage_gap=true`), or a bundled scenario's before/after (`scenario`). Nodes are sized by "
+    "PageRank and models coloured by coverage on `as_of`. A drawing with more nodes than "
+    "`max_nodes` (at most the server's `viz_max_nodes`) is a 400 problem suggesting a filter. "
+    "The `X-Govkg-Nodes` and `X-Govkg-Edges` headers give what the page holds.",
+    response_class=HTMLResponse,
+    responses={
+        200: {
+            "content": {"text/html": {"example": "<!DOCTYPE html><html>...</html>"}},
+            "headers": {
+                "X-Govkg-Nodes": {"description": "nodes on the page", "schema": {"type": "integer"}}
+            },
+        },
+        400: {"description": "Too many nodes, a bad date or conflicting options."},
+        404: {"description": "Unknown focus entity, question or scenario."},
+    },
+)
+async def viz_page(
+    request: Request,
+    focus: str | None = Query(None, description="Entity id, IRI or label.", examples=["meta"]),
+    depth: int | None = Query(
+        None, ge=0, le=10, description="Hops around focus (default 2) or a question's result (1)."
+    ),
+    question: str | None = Query(None, description="A named question (see /questions)."),
+    coverage_gap: bool = Query(False, description="Uncovered models and who could review them."),
+    scenario: str | None = Query(None, description="A bundled scenario (see /analysis/scenarios)."),
+    as_of: str | None = Query(None, description="Day for coverage colours (default today)."),
+    max_nodes: int | None = Query(None, ge=1, description="Refuse bigger drawings."),
+) -> HTMLResponse:
+    state = state_of(request)
+    cap = state.settings.viz_max_nodes
+    params = {k: v for k, v in request.query_params.items() if k not in VIZ_PARAMS}
+    if params and not question:
+        raise InputError(
+            f"unknown query parameters {sorted(params)}; question parameters need `question`"
+        )
+    if scenario is not None:
+        from api.routes_analysis import bundled_scenario
+        from graph.analysis import SCENARIO_DIR
+
+        bundled_scenario(scenario)  # bundled names only: never a path on the server
+        scenario = str(SCENARIO_DIR / f"{scenario}.yaml")
+    req = VizRequest(
+        focus=focus,
+        depth=depth,
+        question=question,
+        params=params,
+        coverage_gap=coverage_gap,
+        scenario=scenario,
+        as_of=as_of,
+        max_nodes=min(max_nodes or cap, cap),
+    )
+    snap = await snapshot(request)
+    page = await state.read(lambda store: render_page(store, snap, req))
+    return HTMLResponse(
+        page.html,
+        headers={
+            "X-Govkg-Nodes": str(page.nodes),
+            "X-Govkg-Edges": str(page.edges),
+            "Content-Security-Policy": PAGE_CSP,
+            "Cache-Control": "no-store",
+        },
+    )

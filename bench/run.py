@@ -1,0 +1,95 @@
+"""Run govkg's benchmarks in sequence (``make bench``): a registry of benchmark scripts.
+
+Why a registry and subprocesses: each benchmark is a standalone script with its own defaults
+and its own section of docs/benchmarks.md; running each in a fresh interpreter keeps their
+memory figures (peak RSS) apart. To add a benchmark, append a :class:`Benchmark` to
+``BENCHMARKS``.
+
+    .venv/bin/python bench/run.py              # every benchmark, default sizes
+    .venv/bin/python bench/run.py viz          # only the named ones
+    .venv/bin/python bench/run.py --list
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One benchmark script, run with its default arguments, and where it writes results."""
+
+    name: str
+    script: str
+    results: str
+    description: str
+
+
+BENCHMARKS: list[Benchmark] = [
+    Benchmark(
+        "analysis",
+        "analysis_bench.py",
+        'docs/benchmarks.md, section "Analyses"',
+        "projection, coverage, PageRank and k=100 betweenness on 10k/100k/1M triples",
+    ),
+    Benchmark(
+        "viz",
+        "viz_bench.py",
+        'docs/benchmarks.md, section "Visualisation"',
+        "page build and time to interactive in Chromium for 500/5,000/20,000 nodes",
+    ),
+]
+
+
+def select(names: list[str]) -> list[Benchmark]:
+    """The benchmarks named (all when none); an unknown name is a usage error."""
+    if not names:
+        return list(BENCHMARKS)
+    known = {b.name: b for b in BENCHMARKS}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise SystemExit(f"unknown benchmark(s) {unknown}; known: {', '.join(known)}")
+    return [known[n] for n in names]
+
+
+def run(bench: Benchmark) -> int:
+    """Run one benchmark script in a fresh interpreter from the repository root."""
+    print(f"== {bench.name}: {bench.description}", flush=True)
+    started = time.monotonic()
+    code = subprocess.call([sys.executable, str(BENCH / bench.script)], cwd=ROOT)
+    took = time.monotonic() - started
+    if code == 0:
+        print(f"== {bench.name}: done in {took:.0f} s; results in {bench.results}", flush=True)
+    else:
+        print(f"== {bench.name}: FAILED (exit {code}) after {took:.0f} s", flush=True)
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
+    parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    args = parser.parse_args(argv)
+    chosen = select(args.names)
+    if args.list:
+        for b in chosen:
+            print(f"{b.name:10} {b.script:20} {b.description} -> {b.results}")
+        return 0
+    failed = [b.name for b in chosen if run(b) != 0]
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    print("all benchmarks done; results in docs/benchmarks.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
