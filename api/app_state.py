@@ -17,6 +17,7 @@ from fastapi import Request
 
 from api.settings import Settings
 from api.workers import WorkerPool
+from graph.backend import open_backend
 from graph.store import Store
 
 T = TypeVar("T")
@@ -35,6 +36,7 @@ class AppState:
             default_graph=settings.default_graph,
             max_results=settings.max_results,
             service_allowlist=tuple(settings.service_allowlist),
+            remote=_remote_dict(settings),
         )
         self.store: Store | None = None
         self.write_lock = asyncio.Lock()
@@ -43,9 +45,15 @@ class AppState:
         """Open the store (for writing only when a token allows writes), start workers."""
         loop = asyncio.get_running_loop()
         writable = bool(self.settings.token)
-        self.store = await loop.run_in_executor(
-            None, lambda: Store.open(self.settings.store, read_only=not writable)
-        )
+        remote = self.settings.remote_config()
+
+        def open_store() -> Store:
+            # A remote backend has Store's API (graph.backend); writes pass through to it.
+            if remote is not None:
+                return open_backend(remote=remote, read_only=not writable)  # type: ignore[return-value]
+            return Store.open(self.settings.store, read_only=not writable)
+
+        self.store = await loop.run_in_executor(None, open_store)
         await self.pool.start()
 
     async def stop(self) -> None:
@@ -94,6 +102,14 @@ class AppState:
         return template.replace("{{EXAMPLES_JSON}}", payload).replace(
             "{{DEFAULT_GRAPH}}", html.escape(self.settings.default_graph)
         )
+
+
+def _remote_dict(settings: Settings) -> dict | None:
+    """The remote backend's settings as a plain dict for the worker processes, or None."""
+    from dataclasses import asdict
+
+    remote = settings.remote_config()
+    return asdict(remote) if remote is not None else None
 
 
 def list_questions_safe() -> list[dict[str, Any]]:

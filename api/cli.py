@@ -16,9 +16,10 @@ from pathlib import Path
 import typer
 
 from api.cli_analysis import register as register_analysis
-from api.cli_common import state
+from api.cli_common import set_remote_options, state
 from api.cli_data import register as register_data
 from api.cli_import import register as register_import
+from api.cli_push import register as register_push
 from api.cli_query import register as register_query
 from api.cli_viz import register as register_viz
 
@@ -30,7 +31,8 @@ app = typer.Typer(
         "  govkg build\n\n"
         "  govkg ask open-weights-without-review --param as_of=2025-01-01\n\n"
         "  govkg query 'SELECT * WHERE { ?s ?p ?o } LIMIT 5' --format csv\n\n"
-        "The store is --store, else $GOVKG_STORE, else .govkg/store."
+        "The store is --store, else $GOVKG_STORE, else .govkg/store; with --endpoint URL\n"
+        "(or $GOVKG_ENDPOINT) every command uses that SPARQL server instead (docs/remote.md)."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -44,13 +46,40 @@ def _global(
     store: Path | None = typer.Option(
         None, "--store", help="Store directory (default: $GOVKG_STORE or .govkg/store)."
     ),
+    endpoint: str | None = typer.Option(
+        None, "--endpoint", help="Use this SPARQL 1.1 query endpoint instead of the store."
+    ),
+    update_endpoint: str | None = typer.Option(
+        None, "--update-endpoint", help="SPARQL Update endpoint (default: from --endpoint)."
+    ),
+    gsp_endpoint: str | None = typer.Option(
+        None, "--gsp-endpoint", help="Graph Store Protocol endpoint ('' for none)."
+    ),
+    user: str | None = typer.Option(None, "--user", help="User name for the endpoint."),
+    password: str | None = typer.Option(None, "--password", help="Password for the endpoint."),
+    auth: str = typer.Option("basic", "--auth", help="basic or digest (with --user)."),
+    bearer: str | None = typer.Option(None, "--bearer", help="Bearer token for the endpoint."),
+    remote_timeout: float | None = typer.Option(
+        None, "--remote-timeout", help="Seconds to wait for the endpoint (default 30)."
+    ),
 ) -> None:
     """Options that apply to every command."""
     state.store = store
+    set_remote_options(
+        endpoint=endpoint,
+        update_endpoint=update_endpoint,
+        gsp_endpoint=gsp_endpoint,
+        user=user,
+        password=password,
+        auth=auth,
+        bearer=bearer,
+        timeout=remote_timeout,
+    )
 
 
 register_query(app)
 register_data(app)
+register_push(app)
 register_analysis(app)
 register_viz(app)
 register_import(app)

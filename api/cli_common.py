@@ -27,9 +27,14 @@ err_console = Console(stderr=True, highlight=False)
 
 
 class State:
-    """Options given before the command name (``govkg --store X query ...``)."""
+    """Options given before the command name (``govkg --store X query ...``).
+
+    ``remote`` is set by ``--endpoint`` (or ``GOVKG_ENDPOINT``): then every command talks to
+    that SPARQL server instead of the embedded store.
+    """
 
     store: Path | None = None
+    remote = None  # graph.remote.RemoteConfig | None
 
 
 state = State()
@@ -45,14 +50,72 @@ def store_path(explicit: Path | None = None) -> Path:
     return Path(env) if env else DEFAULT_STORE
 
 
+def set_remote_options(
+    *,
+    endpoint: str | None,
+    update_endpoint: str | None = None,
+    gsp_endpoint: str | None = None,
+    user: str | None = None,
+    password: str | None = None,
+    auth: str = "basic",
+    bearer: str | None = None,
+    timeout: float | None = None,
+) -> None:
+    """Record the global ``--endpoint`` options (each falls back to its ``GOVKG_*`` variable).
+
+    They are also written to this process's environment, so ``govkg serve`` (which builds its
+    settings with ``Settings.from_env``) and its worker processes use the same server.
+    """
+    if auth.lower() not in ("basic", "digest"):
+        raise typer.BadParameter("must be basic or digest", param_hint="--auth")
+    given = {
+        "GOVKG_ENDPOINT": endpoint,
+        "GOVKG_UPDATE_ENDPOINT": update_endpoint,
+        "GOVKG_GSP_ENDPOINT": gsp_endpoint,
+        "GOVKG_USER": user,
+        "GOVKG_PASSWORD": password,
+        "GOVKG_BEARER": bearer,
+        "GOVKG_REMOTE_TIMEOUT": None if timeout is None else str(timeout),
+    }
+    if auth.lower() != "basic":
+        given["GOVKG_AUTH"] = auth.lower()
+    for key, value in given.items():
+        if value is not None:
+            os.environ[key] = value
+    from graph.backend import remote_config_from_env
+
+    state.remote = remote_config_from_env()
+
+
+def remote_config():  # -> graph.remote.RemoteConfig | None
+    """The remote server from ``--endpoint`` (global options), else ``GOVKG_ENDPOINT``, or None."""
+    if state.remote is not None:
+        return state.remote
+    from graph.backend import remote_config_from_env
+
+    return remote_config_from_env()
+
+
 def open_store(explicit: Path | None = None, *, write: bool = False):
-    """Open the store for reading (a snapshot that tolerates a running server) or writing."""
+    """Open the backend: the remote server when one is configured, else the embedded store.
+
+    The embedded store opens for reading as a snapshot that tolerates a running server, or for
+    writing. An explicit ``--store`` on the command wins over a configured endpoint. Either
+    way the result has the :class:`graph.backend.Backend` API.
+    """
+    from graph.backend import open_backend
+
+    remote = None if explicit is not None else remote_config()
+    if remote is not None:
+        return open_backend(remote=remote, read_only=not write)
+    return open_backend(store_path(explicit), read_only=not write)
+
+
+def open_local_store(explicit: Path | None = None):
+    """The embedded store, read-only, whatever endpoint is configured (``govkg push`` reads it)."""
     from graph.store import Store
 
-    path = store_path(explicit)
-    if write:
-        return Store.open(path)
-    return Store.open(path, read_only=True)
+    return Store.open(store_path(explicit), read_only=True)
 
 
 @contextmanager

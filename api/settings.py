@@ -28,6 +28,9 @@ class Settings:
     - ``workers``: query worker processes (each heavy query occupies one until its deadline).
     - ``cors_origins``: origins allowed by CORS; empty means CORS is off.
     - ``service_allowlist``: endpoint URLs that SPARQL ``SERVICE`` may call; empty refuses all.
+    - ``endpoint`` (and ``update_endpoint``, ``gsp_endpoint``, ``remote_*`` credentials): when
+      set, queries and writes go to this remote SPARQL 1.1 server instead of ``store``
+      (graph/remote.py); ``remote_config()`` builds its connection settings.
     - ``viz_max_nodes``: the most nodes ``GET /viz`` draws (a request's ``max_nodes`` can only
       lower it); bigger drawings get a 400 problem suggesting a filter.
     """
@@ -44,6 +47,12 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     service_allowlist: tuple[str, ...] = ()
     endpoint: str | None = None
+    update_endpoint: str | None = None
+    gsp_endpoint: str | None = None
+    remote_user: str | None = None
+    remote_password: str | None = None
+    remote_auth: Literal["basic", "digest"] = "basic"
+    remote_bearer: str | None = None
     viz_max_nodes: int = 5000
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -64,10 +73,43 @@ class Settings:
             origins = tuple(o.strip() for o in env["GOVKG_CORS_ORIGINS"].split(",") if o.strip())
             s = replace(s, cors_origins=origins)
         if env.get("GOVKG_ENDPOINT"):
-            s = replace(s, endpoint=env["GOVKG_ENDPOINT"])
+            from graph.backend import remote_config_from_env
+
+            remote = remote_config_from_env(env)
+            assert remote is not None
+            s = replace(
+                s,
+                endpoint=remote.endpoint,
+                update_endpoint=remote.update_endpoint,
+                gsp_endpoint=remote.gsp_endpoint,
+                remote_user=remote.user,
+                remote_password=remote.password,
+                remote_auth=remote.auth,
+                remote_bearer=remote.bearer,
+            )
         if env.get("GOVKG_VIZ_MAX_NODES"):
             s = replace(s, viz_max_nodes=_positive_int("GOVKG_VIZ_MAX_NODES", env))
         return s
+
+    def remote_config(self):  # -> graph.remote.RemoteConfig | None
+        """The remote backend's connection settings, or ``None`` for the embedded store.
+
+        The HTTP timeout is the query time limit, so a remote query stops with it.
+        """
+        if not self.endpoint:
+            return None
+        from graph.remote import RemoteConfig
+
+        return RemoteConfig(
+            endpoint=self.endpoint,
+            update_endpoint=self.update_endpoint,
+            gsp_endpoint=self.gsp_endpoint,
+            user=self.remote_user,
+            password=self.remote_password,
+            auth=self.remote_auth,
+            bearer=self.remote_bearer,
+            timeout=self.query_timeout,
+        )
 
 
 def _positive_int(name: str, env: dict[str, str]) -> int:

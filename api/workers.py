@@ -71,6 +71,20 @@ class WorkerConfig:
     default_graph: str
     max_results: int
     service_allowlist: tuple[str, ...]
+    #: ``dataclasses.asdict`` of a :class:`graph.remote.RemoteConfig` when the backend is a
+    #: remote SPARQL server (its ``timeout`` is the query time limit); ``None`` = embedded.
+    remote: dict | None = None
+
+
+def open_worker_backend(config: WorkerConfig):  # -> Store | RemoteStore
+    """The worker's backend: a read-only snapshot of the store, or the remote server."""
+    from graph.backend import open_backend
+
+    if config.remote:
+        from graph.remote import RemoteConfig
+
+        return open_backend(remote=RemoteConfig(**config.remote), read_only=True)
+    return open_backend(config.store, read_only=True)
 
 
 # -- inside the worker process ---------------------------------------------------------------
@@ -79,12 +93,11 @@ class WorkerConfig:
 def _worker_main(conn: Connection, config: WorkerConfig) -> None:
     """Worker loop: open the store, then answer jobs until the pipe closes."""
     from api.worker_exec import execute  # imported here: the child pays the import, not the parent
-    from graph.store import Store
 
     store = None
     generation = -1
     try:
-        store = Store.open(config.store, read_only=True)
+        store = open_worker_backend(config)
         generation = 0
         conn.send(("ready", None))
     except GovkgError as exc:
@@ -99,7 +112,7 @@ def _worker_main(conn: Connection, config: WorkerConfig) -> None:
             try:
                 if job.generation != generation or attempt:
                     store = None
-                    store = Store.open(config.store, read_only=True)
+                    store = open_worker_backend(config)
                     generation = job.generation
                 conn.send(("ok", execute(store, job, config)))
             except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
@@ -190,8 +203,11 @@ class WorkerPool:
         default_graph: str,
         max_results: int,
         service_allowlist: tuple[str, ...] = (),
+        remote: dict | None = None,
     ) -> None:
-        self.config = WorkerConfig(str(store), default_graph, max_results, service_allowlist)
+        self.config = WorkerConfig(
+            str(store), default_graph, max_results, service_allowlist, remote
+        )
         self.size = max(1, size)
         self.generation = 0
         self._idle: asyncio.Queue[_Worker] = asyncio.Queue()

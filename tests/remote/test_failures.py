@@ -1,0 +1,98 @@
+"""A remote server that is down or slow: clear errors naming the URL, the timeout applies."""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from graph.errors import BackendError, QueryTimeoutError
+from graph.remote import RemoteConfig, RemoteStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Sleepy(http.server.BaseHTTPRequestHandler):
+    """Answers every request after 5 s (longer than any timeout used here)."""
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+        time.sleep(5)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        self.wfile.write(b'{"head":{"vars":[]},"results":{"bindings":[]}}')
+
+    do_GET = do_POST  # noqa: N815
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def slow_server() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Sleepy)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _govkg(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "api.cli", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_down_server_names_url() -> None:
+    url = f"http://127.0.0.1:{_free_port()}/sparql"
+    with pytest.raises(BackendError) as info:
+        RemoteStore(RemoteConfig(url)).query("SELECT * WHERE { ?s ?p ?o }")
+    assert url in info.value.message
+
+
+@pytest.mark.parametrize("command", [["stats"], ["ask", "timeline"], ["query", "ASK {}"]])
+def test_down_server_cli_exit_1_no_traceback(command: list[str]) -> None:
+    url = f"http://127.0.0.1:{_free_port()}/sparql"
+    proc = _govkg("--endpoint", url, *command)
+    assert proc.returncode == 1
+    assert url in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_slow_server_timeout_applies(slow_server: str) -> None:
+    remote = RemoteStore(RemoteConfig(slow_server, timeout=0.5))
+    started = time.monotonic()
+    with pytest.raises(QueryTimeoutError) as info:
+        remote.query("SELECT * WHERE { ?s ?p ?o }")
+    assert time.monotonic() - started < 3
+    assert slow_server in info.value.message
+
+
+def test_slow_server_cli_timeout(slow_server: str) -> None:
+    started = time.monotonic()
+    proc = _govkg("--endpoint", slow_server, "--remote-timeout", "1", "query", "ASK {}")
+    assert proc.returncode == 1
+    assert "within 1 s" in proc.stderr and slow_server in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert time.monotonic() - started < 4.5
