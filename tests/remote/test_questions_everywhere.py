@@ -37,29 +37,6 @@ PARAM_CASES: dict[str, dict[str, str]] = {
 #: Questions with a required parameter: their "default" case uses this value.
 REQUIRED = {"sources-for": {"entity": "meta"}}
 
-#: Differences measured on Virtuoso 7.2.5 that are real engine differences in these queries (the
-#: query text, not govkg's remote layer, must change to remove them). Strict xfails: when a
-#: question is made portable its case passes, the xfail turns into a failure and must go.
-_LANG = "Virtuoso drops the common @en tag of GROUP_CONCAT over language-tagged labels"
-VIRTUOSO_KNOWN: dict[str, str] = {
-    "actions-by-agency-default": _LANG,
-    "regulatory-gap-default": _LANG,
-    "regulatory-gap-param": _LANG,
-    "open-weights-without-review-default": "Virtuoso compiler error SQ156 ('Bad dfe') on "
-    "IF(COUNT(?base) > 0, ...) in the projection",
-    "open-weights-without-review-param": "as above (SQ156)",
-    "review-coverage-default": "Virtuoso divides integer by integer to xsd:integer (SPARQL: "
-    "xsd:decimal) in ?share",
-    "review-coverage-param": "as above (integer division)",
-}
-#: SAMPLE over several values is arbitrary by the SPARQL spec; Virtuoso's pick varies between
-#: runs, so these cases may pass or fail (non-strict). Fix: MIN instead of SAMPLE in the query.
-VIRTUOSO_ARBITRARY: dict[str, str] = {
-    "timeline-default": "SAMPLE(?class) may pick any of a statement's types",
-    "models-by-developer-default": "SAMPLE(?access): phi-3-mini has two weights-access values",
-}
-
-
 def _cell(term):
     if term is None:
         return None
@@ -84,13 +61,7 @@ def _cases():
             cases.append(("param", PARAM_CASES[q.name]))
         for label, params in cases:
             for backend in ("virtuoso", "oxigraph"):
-                marks = []
-                case = f"{q.name}-{label}"
-                if backend == "virtuoso" and case in VIRTUOSO_KNOWN:
-                    marks.append(pytest.mark.xfail(reason=VIRTUOSO_KNOWN[case], strict=True))
-                if backend == "virtuoso" and case in VIRTUOSO_ARBITRARY:
-                    marks.append(pytest.mark.xfail(reason=VIRTUOSO_ARBITRARY[case], strict=False))
-                yield pytest.param(q.name, params, backend, id=f"{case}-{backend}", marks=marks)
+                yield pytest.param(q.name, params, backend, id=f"{q.name}-{label}-{backend}")
 
 
 def test_every_question_has_a_case() -> None:
