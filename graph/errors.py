@@ -8,7 +8,7 @@ they name the file, line and field, or the query position, and say what was expe
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)

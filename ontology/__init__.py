@@ -61,7 +61,7 @@ PREFIXES: dict[str, str] = {
 
 
 def entity_iri(entity_id: str) -> URIRef:
-    """The IRI of a curated entity (developer, agency, model, instrument, ...) by its readable id."""
+    """The IRI of a curated entity (developer, agency, model, instrument) by its readable id."""
     return ID[entity_id]
 
 

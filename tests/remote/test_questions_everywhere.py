@@ -37,6 +37,7 @@ PARAM_CASES: dict[str, dict[str, str]] = {
 #: Questions with a required parameter: their "default" case uses this value.
 REQUIRED = {"sources-for": {"entity": "meta"}}
 
+
 def _cell(term):
     if term is None:
         return None
