@@ -322,8 +322,8 @@ async def export(ext: str, request: Request) -> Response:
     "/health",
     tags=["Health"],
     summary="Server health",
-    description="Status, store path, number of quads, version, worker count and settings that "
-    "affect answers.",
+    description="Status, store (the embedded store's path, or the remote SPARQL endpoint's URL), "
+    "number of quads, version, worker count and settings that affect answers.",
     responses={
         200: {
             "content": {
@@ -346,7 +346,7 @@ async def health(request: Request) -> JSONResponse:
     return JSONResponse(
         {
             "status": "ok" if state.pool.alive() > 0 else "degraded",
-            "store": str(state.settings.store),
+            "store": state.settings.endpoint or str(state.settings.store),
             "triples": count,
             "version": _version(),
             "workers": state.pool.alive(),
