@@ -11,7 +11,8 @@ Schema of the returned :class:`networkx.MultiDiGraph`
 -----------------------------------------------------
 Node key: the IRI string (blank nodes as ``_:id``). Node attributes:
 
-``label``         ``rdfs:label`` (else ``skos:prefLabel``, else the IRI's local name)
+``label``         ``rdfs:label`` (else ``skos:prefLabel`` or ``dcterms:title``, else the
+                  IRI's local name)
 ``kind``          local name of the most specific ``gk:`` class, e.g. ``"AIDeveloper"``,
                   ``"Agency"``, ``"AIModel"``, ``"Participation"``; ``""`` when untyped
 ``types``         list of class IRIs (sorted)
@@ -75,6 +76,7 @@ SKOS_CONCEPT = "http://www.w3.org/2004/02/skos/core#Concept"
 SKOS_SCHEME = "http://www.w3.org/2004/02/skos/core#ConceptScheme"
 SKOS_IN_SCHEME = "http://www.w3.org/2004/02/skos/core#inScheme"
 DCT_SOURCE = "http://purl.org/dc/terms/source"
+DCT_TITLE = "http://purl.org/dc/terms/title"
 GK_NS = str(GK)
 GK_STATEMENT = GK_NS + "Statement"
 GK_MODEL = GK_NS + "AIModel"
@@ -225,8 +227,8 @@ def project(
                 node[name] = _PICK[name](node[name], o.value) if name in node else o.value
             elif p == RDFS_LABEL and ("label" not in node or o.language == "en"):
                 node["label"] = o.value
-            elif p == SKOS_PREF and "pref_label" not in node:
-                node["pref_label"] = o.value
+            elif p in (SKOS_PREF, DCT_TITLE) and "pref_label" not in node:
+                node["pref_label"] = o.value  # sources have a title rather than a label
             continue
         okey = _key(o)
         if p in LINK_PREDICATES:
