@@ -230,8 +230,27 @@ def serve(
             if value is not None:
                 changes[key] = value
         settings = replace(settings, **changes)
+        _probe_store(settings)
         err_console.print(f"serving {settings.store} on http://{settings.host}:{settings.port}/")
         run(settings)
+
+
+def _probe_store(settings) -> None:
+    """Open the store once, as the server will, before uvicorn starts.
+
+    Why: the app opens its store inside the ASGI lifespan, where a locked, unwritable, corrupt
+    or missing store would surface as uvicorn's traceback and exit code 3; here it is a
+    :class:`~graph.errors.StoreError` that ``handled()`` turns into one clear line and exit 1.
+    """
+    import gc
+
+    from graph.store import Store
+
+    if settings.remote_config() is not None:
+        return  # a remote endpoint is checked by its first request, with its URL in the error
+    probe = Store.open(settings.store, read_only=not settings.token, create=False)
+    del probe
+    gc.collect()  # release RocksDB's lock before the server opens the store for writing
 
 
 def register(app: typer.Typer) -> None:

@@ -12,7 +12,7 @@ The sequence is
 A kill -9 before step 3 leaves the old store in place (and a stale ``.building-*`` directory
 that the next build removes). Between the two renames of step 3 there is a window of
 microseconds in which ``<store>`` does not exist; :func:`recover_store` (called at the start of
-every build, and available to anything that opens the store) restores ``<store>.old-*`` then.
+every build and by :meth:`graph.store.Store.open`) restores ``<store>.old-*`` then.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from graph.curated import DATA_DIR, compile_data
 from graph.errors import StoreError
+from graph.storedir import fsync_dir, recover_store
 from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
 
 
@@ -41,67 +42,6 @@ class BuildReport:
     triples: int
     graphs: int
     seconds: float
-
-
-def _siblings(store_path: Path, marker: str) -> list[Path]:
-    """``<store>.<marker>-<pid>`` directories next to the store, oldest first."""
-    prefix = f"{store_path.name}.{marker}-"
-    if not store_path.parent.is_dir():
-        return []
-    found = [p for p in store_path.parent.iterdir() if p.name.startswith(prefix)]
-    return sorted(found, key=lambda p: p.stat().st_mtime)
-
-
-def _pid_alive(name: str) -> bool:
-    try:
-        pid = int(name.rsplit("-", 1)[1])
-    except (IndexError, ValueError):
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def recover_store(store_path: Path) -> None:
-    """Repair what an interrupted build may have left next to ``store_path``.
-
-    - ``<store>`` missing but ``<store>.old-*`` present (killed between the two renames):
-      the newest old store is renamed back.
-    - ``<store>.old-*`` next to a present store (killed before the old one was deleted), and
-      ``<store>.building-*`` of processes that no longer run: removed.
-    """
-    store_path = Path(store_path)
-    olds = _siblings(store_path, "old")
-    if not store_path.exists() and olds:
-        os.rename(olds[-1], store_path)
-        _fsync_dir(store_path.parent)
-        olds = olds[:-1]
-    for old in olds:
-        if not _pid_alive(old.name):
-            shutil.rmtree(old, ignore_errors=True)
-    for building in _siblings(store_path, "building"):
-        if not _pid_alive(building.name):
-            shutil.rmtree(building, ignore_errors=True)
-
-
-def _fsync_dir(path: Path) -> None:
-    """Make a rename durable: fsync the directory that holds the renamed entries."""
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def build_store(
@@ -184,6 +124,6 @@ def _swap(new: Path, store_path: Path) -> None:
             os.rename(old, store_path)
         shutil.rmtree(new, ignore_errors=True)
         raise StoreError(f"cannot swap the new store into {store_path}: {exc}") from exc
-    _fsync_dir(store_path.parent)
+    fsync_dir(store_path.parent)
     if had_old:
         shutil.rmtree(old, ignore_errors=True)

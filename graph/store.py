@@ -16,6 +16,7 @@ store.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -23,6 +24,7 @@ from typing import BinaryIO, Literal
 import pyoxigraph as ox
 
 from graph.errors import ParseError, Problem, QuerySyntaxError, StoreError, UnsupportedFormatError
+from graph.storedir import recover_store
 
 DefaultGraphMode = Literal["union", "separate"]
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -31,6 +33,18 @@ QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Progress = Callable[[int], None]
 
 _POSITION = re.compile(r"line (\d+) column (\d+)")
+#: A read-only open that races a writer's MANIFEST rotation succeeds when tried again.
+READ_ONLY_OPEN_ATTEMPTS = 5
+
+
+def _reason(exc: OSError) -> str:
+    """Why an open failed, in words a user can act on."""
+    text = str(exc)
+    if "lock" in text.lower():
+        return "it is locked by another govkg process (a running server or build?)"
+    if "permission" in text.lower() or "read-only" in text.lower():
+        return "govkg has no permission to read or write there"
+    return f"it could not be opened ({text})"
 
 
 class Store:
@@ -61,26 +75,41 @@ class Store:
         ``create`` is false or the store is read-only), locked by another writer, or corrupt.
         """
         path = Path(path)
-        if (read_only or not create) and not path.exists():
+        try:
+            exists = path.exists()
+            if not exists:
+                # A build killed between its two renames leaves the previous store as
+                # <store>.old-<pid>: put it back rather than create an empty store in its place.
+                recover_store(path)
+                exists = path.exists()
+        except OSError as exc:
+            raise StoreError(f"cannot open the store at {path}: {_reason(exc)}") from exc
+        if (read_only or not create) and not exists:
             raise StoreError(
                 f"no store at {path}: run `govkg build --store {path}` first "
                 "(or set GOVKG_STORE to an existing store)"
             )
-        try:
-            if read_only:
-                inner = ox.Store.read_only(str(path))
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                inner = ox.Store(str(path))
-        except OSError as exc:
-            text = str(exc)
-            if "lock" in text.lower():
-                reason = "it is locked by another govkg process (a running server or build?)"
-            elif "permission" in text.lower() or "read-only" in text.lower():
-                reason = "govkg has no permission to write there"
-            else:
-                reason = f"it could not be opened ({text})"
-            raise StoreError(f"cannot open the store at {path}: {reason}") from exc
+        attempts = READ_ONLY_OPEN_ATTEMPTS if read_only else 1
+        for attempt in range(1, attempts + 1):
+            try:
+                if read_only:
+                    inner = ox.Store.read_only(str(path))
+                else:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    inner = ox.Store(str(path))
+                break
+            except OSError as exc:
+                raise StoreError(f"cannot open the store at {path}: {_reason(exc)}") from exc
+            except RuntimeError as exc:
+                # RocksDB reports corruption as RuntimeError. A read-only open can also race a
+                # writer that is rotating its MANIFEST: that passes on a retry, real damage not.
+                if attempt < attempts:
+                    time.sleep(0.05 * attempt)
+                    continue
+                raise StoreError(
+                    f"cannot open the store at {path}: it looks corrupt ({exc}); rebuild it "
+                    f"with `govkg build --store {path}` or restore a backup"
+                ) from exc
         return cls(inner, path=path, read_only=read_only)
 
     @property

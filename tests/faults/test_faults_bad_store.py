@@ -49,16 +49,6 @@ def _serve(path: Path, *extra: str) -> subprocess.CompletedProcess:
 HOLDER = "import sys, time, pyoxigraph as ox; s = ox.Store(sys.argv[1]); print('ok', flush=True); "
 HOLDER += "time.sleep(120)"
 
-SERVE_BUG = (
-    "govkg serve opens the store inside the ASGI lifespan (api/app.py -> AppState.start): a "
-    "StoreError there makes uvicorn print a traceback and exit 3. Fix: open (probe) the store in "
-    "api/cli_data.py:serve inside handled() before uvicorn starts"
-)
-CORRUPT_BUG = (
-    "graph/store.py Store.open catches only OSError; pyoxigraph raises RuntimeError "
-    "('Corruption: ...') for a corrupt store, so the CLI prints a traceback. Fix: catch "
-    "RuntimeError there too and raise StoreError('the store at <path> is corrupt: ...')"
-)
 
 
 @pytest.fixture
@@ -83,7 +73,6 @@ def test_locked_store_cli(locked: Path, extra_nt: Path) -> None:
     assert "locked" in load.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=SERVE_BUG)
 def test_locked_store_serve(locked: Path) -> None:
     _assert_clear(_serve(locked, "--token", "t"), locked, "govkg serve (writable), locked store")
 
@@ -120,7 +109,6 @@ def test_read_only_store_cli(as_nobody, extra_nt: Path, tmp_path: Path) -> None:
     _assert_clear(result, path, "govkg load on a store it may not write")
 
 
-@pytest.mark.xfail(strict=True, reason=SERVE_BUG)
 def test_read_only_store_serve(as_nobody, tmp_path: Path) -> None:
     prefix, path, env = as_nobody
     serve = [*prefix, str(GOVKG), "--store", str(path), "serve", "--port", "0", "--token", "t"]
@@ -152,14 +140,12 @@ def corrupt(request: pytest.FixtureRequest, good_store: Path, tmp_path: Path) ->
     return path
 
 
-@pytest.mark.xfail(strict=True, reason=CORRUPT_BUG)
 def test_corrupt_store_cli(corrupt: Path) -> None:
     _assert_clear(govkg("--store", corrupt, "stats"), corrupt, "govkg stats, corrupt store")
     query = govkg("--store", corrupt, "query", "SELECT * WHERE { ?s ?p ?o } LIMIT 3")
     _assert_clear(query, corrupt, "govkg query, corrupt store")
 
 
-@pytest.mark.xfail(strict=True, reason=SERVE_BUG + "; and " + CORRUPT_BUG)
 def test_corrupt_store_serve(corrupt: Path) -> None:
     _assert_clear(_serve(corrupt), corrupt, "govkg serve, corrupt store")
 
@@ -170,7 +156,6 @@ def test_missing_store_cli(tmp_path: Path) -> None:
     assert not path.exists()
 
 
-@pytest.mark.xfail(strict=True, reason=SERVE_BUG)
 def test_missing_store_serve(tmp_path: Path) -> None:
     path = tmp_path / "nowhere" / "store"
     _assert_clear(_serve(path), path, "govkg serve on a missing store")

@@ -155,12 +155,6 @@ def test_kill_during_import_keeps_old_or_new_graph(built: Path, tmp_path: Path) 
     assert any(outcomes), "no kill hit a running import"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Store.open (and so every govkg command but build) does not call recover_store: "
-    "a build killed between its two renames leaves <store>.old-<pid> and no <store>; the next "
-    "`govkg load` then creates an empty store there",
-)
 def test_kill_between_the_swap_renames_is_recovered_by_the_next_command(
     built: Path, tmp_path: Path
 ) -> None:

@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 from faultkit import PYTHON, ROOT
 
 from graph.store import Store
@@ -149,13 +148,6 @@ def test_read_only_snapshots_during_another_process_writes_never_see_a_mix(
     assert set(seen) <= set(SIZES), f"snapshots saw sizes {sorted(set(seen) - set(SIZES))}"
 
 
-@pytest.mark.xfail(
-    strict=False,  # the race is timing-dependent: some runs do not hit it
-    reason="Store.open(read_only=True) lets RocksDB's RuntimeError ('Corruption: ... MANIFEST-"
-    "... may be corrupted') through when the writer rotates its MANIFEST during the open: "
-    "`govkg query` next to a writing server can print a traceback. Fix: retry the open a few "
-    "times (as api/workers.py does) and map RuntimeError to StoreError",
-)
 def test_store_open_read_only_during_writes_raises_only_govkg_errors(tmp_path: Path) -> None:
     seen, errors = _snapshots_during_writes(
         tmp_path, lambda p: Store.open(p, read_only=True).oxigraph
