@@ -47,6 +47,8 @@ format: install-test
 	$(BIN)/ruff check --fix .
 
 bench: install-test
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@command -v wrk >/dev/null 2>&1 || [ "$$(id -u)" != "0" ] || apt-get install -y -qq wrk >/dev/null
 	$(BIN)/python bench/run.py
 
 clean:

@@ -31,6 +31,7 @@ class Settings:
     - ``endpoint`` (and ``update_endpoint``, ``gsp_endpoint``, ``remote_*`` credentials): when
       set, queries and writes go to this remote SPARQL 1.1 server instead of ``store``
       (graph/remote.py); ``remote_config()`` builds its connection settings.
+    - ``access_log``: one log line per request (off by default: it costs ~10% of throughput).
     - ``viz_max_nodes``: the most nodes ``GET /viz`` draws (a request's ``max_nodes`` can only
       lower it); bigger drawings get a 400 problem suggesting a filter.
     """
@@ -54,6 +55,7 @@ class Settings:
     remote_auth: Literal["basic", "digest"] = "basic"
     remote_bearer: str | None = None
     viz_max_nodes: int = 5000
+    access_log: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -87,6 +89,8 @@ class Settings:
                 remote_auth=remote.auth,
                 remote_bearer=remote.bearer,
             )
+        if env.get("GOVKG_ACCESS_LOG", "").lower() in ("1", "true", "yes"):
+            s = replace(s, access_log=True)
         if env.get("GOVKG_VIZ_MAX_NODES"):
             s = replace(s, viz_max_nodes=_positive_int("GOVKG_VIZ_MAX_NODES", env))
         return s

@@ -31,6 +31,7 @@ class Benchmark:
     script: str
     results: str
     description: str
+    args: tuple[str, ...] = ()
 
 
 BENCHMARKS: list[Benchmark] = [
@@ -45,6 +46,34 @@ BENCHMARKS: list[Benchmark] = [
         "viz_bench.py",
         'docs/benchmarks.md, section "Visualisation"',
         "page build and time to interactive in Chromium for 500/5,000/20,000 nodes",
+    ),
+    Benchmark(
+        "load",
+        "load_bench.py",
+        'docs/benchmarks.md, section "Load"',
+        "govkg load vs raw pyoxigraph bulk_load vs rdflib, 100k and 1M N-Triples (5M: --sizes)",
+        ("--sizes", "100k,1M"),
+    ),
+    Benchmark(
+        "questions",
+        "query_bench.py",
+        'docs/benchmarks.md, section "Named questions"',
+        "every named question: govkg vs direct pyoxigraph vs rdflib at 10k/100k/1M (~9 min)",
+        ("--sizes", "10k,100k,1M"),
+    ),
+    Benchmark(
+        "http",
+        "http_bench.py",
+        'docs/benchmarks.md, section "HTTP"',
+        "wrk on loopback: govkg /sparql vs rdflib-endpoint vs a minimal pyoxigraph app (100k)",
+        ("--size", "100k", "--duration", "20", "--rounds", "2"),
+    ),
+    Benchmark(
+        "memory",
+        "memory_bench.py",
+        'docs/benchmarks.md, section "Memory"',
+        "RSS of the server and its workers serving 1M (5M: --sizes 1M,5M)",
+        ("--sizes", "1M"),
     ),
 ]
 
@@ -64,7 +93,7 @@ def run(bench: Benchmark) -> int:
     """Run one benchmark script in a fresh interpreter from the repository root."""
     print(f"== {bench.name}: {bench.description}", flush=True)
     started = time.monotonic()
-    code = subprocess.call([sys.executable, str(BENCH / bench.script)], cwd=ROOT)
+    code = subprocess.call([sys.executable, str(BENCH / bench.script), *bench.args], cwd=ROOT)
     took = time.monotonic() - started
     if code == 0:
         print(f"== {bench.name}: done in {took:.0f} s; results in {bench.results}", flush=True)

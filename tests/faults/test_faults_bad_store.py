@@ -50,7 +50,6 @@ HOLDER = "import sys, time, pyoxigraph as ox; s = ox.Store(sys.argv[1]); print('
 HOLDER += "time.sleep(120)"
 
 
-
 @pytest.fixture
 def locked(good_store: Path, tmp_path: Path):
     """A copy of the store held open for writing by another process."""
