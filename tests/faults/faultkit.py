@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import socket
 import subprocess
 import time
 from collections import Counter
@@ -118,3 +119,10 @@ def rss_mb(pid: int) -> float:
         except OSError:
             continue
     return total
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -19,10 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from faultkit import GOVKG, ROOT, govkg, rss_mb, wait_for
-
-sys.path.insert(0, str(ROOT / "tests"))
-from conftest import free_port  # noqa: E402
+from faultkit import GOVKG, ROOT, free_port, govkg, rss_mb, wait_for
 
 LOAD_SECONDS = 15
 CLIENTS = 16
