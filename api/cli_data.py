@@ -5,9 +5,27 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import typer
 
-from api.cli_common import err_console, handled, open_store, out_console, progress_bar, store_path
+from api.cli_common import (
+    err_console,
+    handled,
+    open_store,
+    out_console,
+    progress_bar,
+    remote_config,
+    store_path,
+)
+
+#: Formats `govkg load` bulk-loads into a checkpoint; JSON-LD and RDF/XML (small, and parsed
+#: with remote contexts and external entities checked) go through the transactional load.
+BULK_FORMATS = (
+    ox.RdfFormat.N_TRIPLES,
+    ox.RdfFormat.N_QUADS,
+    ox.RdfFormat.TURTLE,
+    ox.RdfFormat.TRIG,
+)
 
 BUILD_HELP = """Compile the curated YAML (graph/data/) and build the store from scratch.
 
@@ -108,10 +126,18 @@ def load(
         from graph.formats import format_for_name, format_for_path
 
         rdf_format = format_for_name(fmt) if fmt else format_for_path(file)
-        s = open_store(store, write=True)
         with progress_bar(f"loading {file.name}", "quads") as tick:
-            n = s.load(file, rdf_format, graph, base_iri=base_iri, progress=tick)
-        s.flush()
+            if remote_config() is None and rdf_format in BULK_FORMATS:
+                # Embedded store: checkpoint + bulk load + swap, atomic at bulk-load speed.
+                from graph.bulkload import load_by_swap
+
+                n = load_by_swap(
+                    store_path(store), file, rdf_format, graph, base_iri=base_iri, progress=tick
+                )
+            else:
+                s = open_store(store, write=True)
+                n = s.load(file, rdf_format, graph, base_iri=base_iri, progress=tick)
+                s.flush()
         where = f"graph {graph}" if graph else "the store"
         out_console.print(f"loaded {n:,} quads from {file} into {where}", soft_wrap=True)
 

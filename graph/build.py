@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from graph.curated import DATA_DIR, compile_data
 from graph.errors import StoreError
-from graph.storedir import fsync_dir, recover_store
+from graph.storedir import recover_store, swap_in
 from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
 
 
@@ -77,7 +77,7 @@ def build_store(
             raise StoreError(f"cannot write a new store next to {store_path}: {exc}") from exc
         raise
     say(f"swapping the new store into {store_path}")
-    _swap(building, store_path)
+    swap_in(building, store_path)
     return BuildReport(
         sources=data.source_count,
         statements=data.statement_count,
@@ -109,21 +109,3 @@ def _write_new_store(
         del store
         gc.collect()  # release RocksDB's files and lock before the directory is renamed
     return triples, graphs
-
-
-def _swap(new: Path, store_path: Path) -> None:
-    """Replace ``store_path`` by ``new`` with two renames; on failure keep the old store."""
-    old = store_path.with_name(f"{store_path.name}.old-{os.getpid()}")
-    had_old = store_path.exists()
-    try:
-        if had_old:
-            os.rename(store_path, old)
-        os.rename(new, store_path)
-    except OSError as exc:
-        if had_old and not store_path.exists() and old.exists():
-            os.rename(old, store_path)
-        shutil.rmtree(new, ignore_errors=True)
-        raise StoreError(f"cannot swap the new store into {store_path}: {exc}") from exc
-    fsync_dir(store_path.parent)
-    if had_old:
-        shutil.rmtree(old, ignore_errors=True)

@@ -203,7 +203,7 @@ class Store:
         ``extend``-ing them took 51 s on disk; the native transactional load is ~10x faster.
         """
         self._check_writable()
-        name, kwargs = _input_kwargs(source, format)
+        name, kwargs = input_kwargs(source, format)
         if graph is not None:
             kwargs["to_graph"] = ox.NamedNode(graph)
         if progress:
@@ -212,7 +212,7 @@ class Store:
         try:
             self._store.load(base_iri=base_iri, **kwargs)
         except SyntaxError as exc:
-            raise _parse_error(exc, name, kwargs["format"]) from exc
+            raise parse_error(exc, name, kwargs["format"]) from exc
         except ValueError as exc:
             raise UnsupportedFormatError(f"{name}: {exc}") from exc
         except OSError as exc:
@@ -359,7 +359,7 @@ def raise_not_found_graph(graph: str, known: list[str]) -> None:
     raise NotFoundError(f"no named graph {graph} in the store{hint}")
 
 
-def _input_kwargs(
+def input_kwargs(
     source: Path | str | bytes | BinaryIO, format: ox.RdfFormat | None
 ) -> tuple[str, dict]:
     """The display name and pyoxigraph ``input``/``path``/``format`` arguments of a source."""
@@ -373,7 +373,11 @@ def _input_kwargs(
         format = format_for_path(source)
     kwargs: dict = {"format": format}
     if isinstance(source, str | Path):
-        if not Path(source).is_file():
+        try:
+            is_file = Path(source).is_file()
+        except OSError as exc:
+            raise StoreError(f"cannot read {source}: {exc.strerror or exc}") from exc
+        if not is_file:
             raise NotFoundError(f"{source}: no such file")
         kwargs["path"] = str(source)
     else:
@@ -381,7 +385,7 @@ def _input_kwargs(
     return name, kwargs
 
 
-def _parse_error(exc: SyntaxError, name: str, format: ox.RdfFormat) -> ParseError:
+def parse_error(exc: SyntaxError, name: str, format: ox.RdfFormat) -> ParseError:
     """A :class:`ParseError` locating pyoxigraph's syntax error in file, line and column."""
     text = getattr(exc, "msg", None) or str(exc)
     match = _POSITION.search(text)
@@ -403,7 +407,7 @@ def parse_quads(
     For callers that need the quads in Python (e.g. to pass to :meth:`Store.replace_graph`).
     Triples (and the default graph of quad formats) are put in ``graph`` when given.
     """
-    name, kwargs = _input_kwargs(source, format)
+    name, kwargs = input_kwargs(source, format)
     target = ox.NamedNode(graph) if graph is not None else None
     quads: list[ox.Quad] = []
     try:
@@ -412,7 +416,7 @@ def parse_quads(
                 q = ox.Quad(q.subject, q.predicate, q.object, target)
             quads.append(q)
     except SyntaxError as exc:
-        raise _parse_error(exc, name, kwargs["format"]) from exc
+        raise parse_error(exc, name, kwargs["format"]) from exc
     except ValueError as exc:
         raise UnsupportedFormatError(f"{name}: {exc}") from exc
     except OSError as exc:

@@ -11,6 +11,8 @@ import os
 import shutil
 from pathlib import Path
 
+from graph.errors import StoreError
+
 
 def siblings(store_path: Path, marker: str) -> list[Path]:
     """``<store>.<marker>-<pid>`` directories next to the store, oldest first."""
@@ -74,3 +76,25 @@ def recover_store(store_path: Path) -> None:
     for building in siblings(store_path, "building"):
         if not pid_alive(building.name):
             shutil.rmtree(building, ignore_errors=True)
+
+
+def swap_in(new: Path, store_path: Path) -> None:
+    """Replace ``store_path`` by ``new`` with two renames; on failure keep the old store.
+
+    Between the renames ``store_path`` is missing for microseconds; :func:`recover_store`
+    repairs a kill in that window.
+    """
+    old = store_path.with_name(f"{store_path.name}.old-{os.getpid()}")
+    had_old = store_path.exists()
+    try:
+        if had_old:
+            os.rename(store_path, old)
+        os.rename(new, store_path)
+    except OSError as exc:
+        if had_old and not store_path.exists() and old.exists():
+            os.rename(old, store_path)
+        shutil.rmtree(new, ignore_errors=True)
+        raise StoreError(f"cannot swap the new store into {store_path}: {exc}") from exc
+    fsync_dir(store_path.parent)
+    if had_old:
+        shutil.rmtree(old, ignore_errors=True)
