@@ -5,11 +5,12 @@ fresh empty store by each contender, interleaved, several runs, medians:
 
 * ``govkg load`` — the command users run (a subprocess of ``.venv/bin/govkg``, so it includes
   interpreter start-up and the final flush);
-* ``Store.load`` — the same code path in-process (what ``govkg load`` spends its time in);
+* ``Store.load`` — Oxigraph's transactional load in-process (what ``govkg load`` used before
+  it switched to ``graph.bulkload.load_by_swap``; still used for JSON-LD, RDF/XML and HTTP);
 * ``pyoxigraph bulk_load`` — the raw on-disk loader, the limit (not transactional);
-* ``checkpoint + bulk_load + swap`` — a proposed atomic alternative for ``Store.load``:
-  ``Store.backup`` (a RocksDB checkpoint, hard links) of the store, ``bulk_load`` into the copy,
-  flush, two renames, as ``govkg build`` swaps;
+* ``checkpoint + bulk_load + swap`` — the same steps as ``govkg load``'s
+  ``graph.bulkload.load_by_swap``, without the command's start-up: ``Store.backup`` (a RocksDB
+  checkpoint, hard links) of the store, ``bulk_load`` into the copy, flush, two renames;
 * ``rdflib memory`` — ``rdflib.Graph().parse`` (100k and 1M only; one run at 1M, it is slow).
 
 Target: ``govkg load`` ≥ 80% of the raw Oxigraph rate at 1M. Results go to the "Load" section of
@@ -194,17 +195,14 @@ def main() -> None:
 
 
 NOTES = """
-- `govkg load` calls `Store.load`, which uses pyoxigraph's transactional `Store.load` so that a
-  syntax error or a kill leaves the store unchanged. On disk that path is about 2.5× slower than
-  `bulk_load` (see /work/shared/notes/performance-facts.md), which is the gap to the 80% target.
-  The `checkpoint + bulk_load + swap` column measures the proposed fix: take a RocksDB checkpoint
-  of the store (`Store.backup`, hard links, milliseconds), `bulk_load` into the copy, flush, and
-  swap it in with the same two renames `govkg build` uses (`graph/build.py`); a kill before the
-  swap leaves the old store, and `recover_store` cleans up. It reaches the raw rate. Caveats
-  for whoever implements it: the swap needs the same `recover_store` call at every open (see
-  the fault tests: today only `govkg build` recovers), and a read-only server must reopen its
-  handle after the swap (its workers already reopen after writes).
-- `govkg load` − `Store.load` is the command's start-up (imports), flush and noise: 0.3–1.4 s.
+- `govkg load` loads N-Triples, N-Quads, Turtle and TriG with
+  `graph.bulkload.load_by_swap`: a RocksDB checkpoint of the store (`Store.backup`, hard links),
+  `bulk_load` into the copy, flush, and the same two renames `govkg build` uses
+  (`graph.storedir.swap_in`). A syntax error or a kill before the swap leaves the store as it was;
+  `Store.open` recovers a kill between the renames (tests/faults, tests/graph/test_bulkload.py).
+- `Store.load` is Oxigraph's transactional load, about 2.5× slower than `bulk_load` on disk; it
+  remains the path for JSON-LD and RDF/XML files, HTTP Graph Store writes and remote servers.
+- `govkg load` − `checkpoint + bulk_load + swap` is the command's start-up (imports) and noise.
 - rdflib keeps everything in Python objects; it is the alternative a Python user would pick.
 """
 
