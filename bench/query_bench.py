@@ -230,13 +230,11 @@ def render(results: dict[int, list[dict]], runs: int, cap: float, seed: int, mac
 NOTES = """
 - govkg's own cost per call: reading and parsing the question's `.rq` file and binding the
   parameters (~0.3 ms, which dominates the ratio of the sub-10 ms questions), then building the
-  result table, ~10 µs per row. The two misses of the 1.2× target at 1M
-  (`models-by-developer` 1.23×, 80k rows; `open-weights-without-review` 1.21×, 37k rows) are
-  that per-row cost: `ResultTable.from_solutions` (`graph/results.py`) looks every term up by
-  variable name (`solution["model"]`). Looking them up by position (`solution[i]`) measured
-  136 ms instead of 170 ms for `models-by-developer` at 100k in memory (engine alone: 103 ms),
-  which brings both under 1.2×. Caching parsed questions (`get_question` re-reads the file on
-  every call) removes most of the fixed 0.3 ms.
+  result table by position (`ResultTable.from_solutions`, `graph/results.py`), a few µs per
+  row. Every question is within 1.2× of the same SPARQL run directly in pyoxigraph at 1M; the
+  ratio of the sub-10 ms questions is that fixed cost (a ms or less). An earlier run, which
+  looked terms up by variable name, had `models-by-developer` at 1.23× and
+  `open-weights-without-review` at 1.21×.
 - Where the 500 ms target is missed at 1M, pyoxigraph alone is just as slow: the time is spent
   in the engine, not in govkg. Two kinds of question miss it:
   - questions that list the whole graph's worth of rows (`timeline` ~100k rows,
