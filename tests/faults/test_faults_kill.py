@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 from faultkit import GOVKG, fingerprint, govkg, kill_after, per_graph, without_graph
 
-EPOCH_CSV = Path("/work/shared/data/epoch/all-ml-systems.csv")
+EPOCH_CSV = (
+    Path(__file__).resolve().parents[2].parent / "shared" / "data" / "epoch" / "all-ml-systems.csv"
+)
 EPOCH_GRAPH = "<https://w3id.org/govkg/graph/import-epoch>"
 EXTRA_GRAPH = "https://example.org/graph/extra"
 SEED = 20261128

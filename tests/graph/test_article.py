@@ -13,33 +13,22 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.curated import compile_data
-from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH, PREFIXES, statement_iri
+from ontology import PREFIXES, statement_iri
 
 ARTICLE_ID = "article-meta-federal-ai-review"
 ARTICLE_GRAPH = f"https://w3id.org/govkg/graph/{ARTICLE_ID}"
 HOLDOUT = str(statement_iri(ARTICLE_ID, "meta-holdout"))
-ARTICLE_TEXT = Path("/work/shared/seed/article-meta-federal-ai-review.txt")
+#: ../shared beside the repository (CI lays it there); tests that need it skip without it.
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+ARTICLE_TEXT = SHARED / "seed" / "article-meta-federal-ai-review.txt"
 
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
 @pytest.fixture(scope="module")
-def store() -> ox.Store:
-    """The bundled curated data, compiled once for this module, in an in-memory store.
-
-    The ontology goes into its own graph, as ``govkg build`` puts it, so class and concept
-    hierarchies (``rdfs:subClassOf``, ``skos:broader``) can be followed.
-    """
-    compiled = compile_data()
-    st = ox.Store()
-    st.extend(compiled.iter_quads())
-    st.load(
-        path=str(ONTOLOGY_FILE),
-        format=ox.RdfFormat.TURTLE,
-        to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)),
-    )
-    return st
+def store(bundled_memory_store: ox.Store) -> ox.Store:
+    """The bundled curated data and the ontology (tests/graph/conftest.py)."""
+    return bundled_memory_store
 
 
 def ask(store: ox.Store, where: str) -> bool:

@@ -12,8 +12,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from graph.curated import compile_data
-from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH, PREFIXES
+from ontology import PREFIXES
 
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 _ID = PREFIXES["gkid"]
@@ -65,16 +64,9 @@ LINEAGE: dict[str, list[str]] = {
 
 
 @pytest.fixture(scope="module")
-def store() -> ox.Store:
-    """The bundled curated data and the ontology (for class hierarchy), compiled once."""
-    st = ox.Store()
-    st.extend(compile_data().iter_quads())
-    st.load(
-        path=str(ONTOLOGY_FILE),
-        format=ox.RdfFormat.TURTLE,
-        to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)),
-    )
-    return st
+def store(bundled_memory_store: ox.Store) -> ox.Store:
+    """The bundled curated data and the ontology (tests/graph/conftest.py)."""
+    return bundled_memory_store
 
 
 def ask(store: ox.Store, pattern: str) -> bool:
