@@ -111,8 +111,13 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    stat = Path(f"/proc/{pid}/stat")
-    return stat.exists() and stat.read_text().split()[2] != "Z"
+    # The process may vanish between the signal probe and the read: that also means "gone".
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    # Field 3 (state) follows the parenthesised command name, which may itself hold spaces.
+    return stat.rpartition(")")[2].split()[0] != "Z"
 
 
 def test_timeout_stops_work_and_others_answer(guarded: LiveServer) -> None:
@@ -122,11 +127,17 @@ def test_timeout_stops_work_and_others_answer(guarded: LiveServer) -> None:
         started = time.monotonic()
         heavy = ex.submit(httpx.get, guarded.sparql, params={"query": CARTESIAN}, timeout=30)
         time.sleep(0.3)  # the heavy query is now occupying a worker
-        t0 = time.monotonic()
-        quick = httpx.get(guarded.sparql, params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
-        quick_elapsed = time.monotonic() - t0
-        assert quick.status_code == 200
-        assert quick_elapsed < 1.0, quick_elapsed
+        # Three quick queries while the heavy one runs: a blocked server would hold every one
+        # until the heavy query's 2 s limit; the best of three keeps a busy CI host's scheduling
+        # hiccup from reading as a block.
+        quick_times = []
+        for _ in range(3):
+            t0 = time.monotonic()
+            quick = httpx.get(guarded.sparql, params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
+            quick_times.append(time.monotonic() - t0)
+            assert quick.status_code == 200
+        assert min(quick_times) < 1.0, quick_times
+        assert not heavy.done(), "the quick queries were answered while the heavy one still ran"
         health = httpx.get(f"{guarded.url}/health", timeout=10)
         assert health.status_code == 200
         resp = heavy.result()
@@ -134,7 +145,7 @@ def test_timeout_stops_work_and_others_answer(guarded: LiveServer) -> None:
     assert resp.status_code == 503, resp.text
     assert resp.headers["content-type"] == "application/problem+json"
     assert "stopped" in resp.json()["detail"]
-    assert elapsed < 6, elapsed
+    assert elapsed < 10, elapsed  # the 2 s limit, not the query's natural minutes
     killed = before - set(pool.pids())
     assert len(killed) == 1
     # SIGKILL was sent before the 503; allow the kernel a moment to tear the process down.
@@ -152,12 +163,14 @@ def test_timeout_parameter_lowers_limit(guarded: LiveServer) -> None:
     t0 = time.monotonic()
     resp = httpx.get(guarded.sparql, params={"query": CARTESIAN, "timeout": "0.5"}, timeout=30)
     assert resp.status_code == 503
-    assert time.monotonic() - t0 < 1.8
+    assert "within 0.5 s" in resp.json()["detail"], resp.text
+    assert time.monotonic() - t0 < 10
     # and cannot raise it above the server's limit
     t0 = time.monotonic()
     resp = httpx.get(guarded.sparql, params={"query": CARTESIAN, "timeout": "100"}, timeout=30)
     assert resp.status_code == 503
-    assert time.monotonic() - t0 < 5
+    assert "within 2 s" in resp.json()["detail"], resp.text
+    assert time.monotonic() - t0 < 15
 
 
 def test_result_cap(guarded: LiveServer) -> None:

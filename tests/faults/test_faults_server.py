@@ -123,7 +123,7 @@ def test_mixed_load_gives_no_5xx_and_flat_memory(store: Path) -> None:
 
 
 def test_heavy_queries_time_out_while_light_ones_keep_answering(store: Path) -> None:
-    with serve(store, "--workers", "4", env={"GOVKG_QUERY_TIMEOUT": "3"}) as (url, _):
+    with serve(store, "--workers", "4", env={"GOVKG_QUERY_TIMEOUT": "6"}) as (url, _):
         heavy: list[tuple[int, float]] = []
 
         def run_heavy() -> None:
@@ -145,7 +145,8 @@ def test_heavy_queries_time_out_while_light_ones_keep_answering(store: Path) -> 
             t.join()
         after = httpx.get(f"{url}/sparql", params={"query": LIGHT}, timeout=10)
     assert [code for code, _ in heavy] == [503, 503], heavy
-    assert all(2.5 <= seconds <= 15 for _, seconds in heavy), heavy
+    assert all(5.5 <= seconds <= 25 for _, seconds in heavy), heavy
     assert len(light) >= 5 and all(code == 200 for code, _ in light), light[:5]
-    assert max(seconds for _, seconds in light) < 2.0, "a light query waited for the heavy ones"
+    # A light query that waited for a heavy one would take the 6 s limit; half of it is the bound.
+    assert max(seconds for _, seconds in light) < 3.0, "a light query waited for the heavy ones"
     assert after.status_code == 200

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 
 import networkx as nx
 import pytest
@@ -181,15 +180,13 @@ def test_scenario_page_marks_added_removed_and_changed():
     assert data["mode"] == "scenario"
 
 
-def test_layout_is_deterministic_spread_out_and_quick():
+def test_layout_is_deterministic_and_spread_out():
+    # Its speed (5,000 nodes) is measured by bench/viz_bench.py, not asserted here.
     g = synthetic_graph(5000)
-    start = time.perf_counter()
     first = compute_layout(g, seed=1)
-    elapsed = time.perf_counter() - start
     assert first == compute_layout(g, seed=1)
     assert len(set(first.values())) > 0.99 * g.number_of_nodes()
     xs = [x for x, _ in first.values()]
     assert max(xs) - min(xs) > 1000
-    assert elapsed < 15, f"layout of 5,000 nodes took {elapsed:.1f} s"
     small = synthetic_graph(60)
     assert compute_layout(small, seed=2) == compute_layout(small, seed=2)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pyoxigraph as ox
 import pytest
 from rdflib import Dataset
@@ -64,11 +62,8 @@ def test_open_weights_without_review_is_asked_over_hundreds_of_models(curated_bu
     q = f"""SELECT (COUNT(DISTINCT ?m) AS ?n) WHERE {{
         ?m a <{GK}AIModel> ; <{GK}weightsAccess> ?a . ?a <{GK}openWeights> true .
         FILTER NOT EXISTS {{ ?e <{GK}evaluatedModel> ?m }} }}"""
-    started = time.perf_counter()
     n = int(next(iter(store.query(q)))["n"].value)
-    elapsed = time.perf_counter() - started
     assert n >= 300
-    assert elapsed < 5, f"{elapsed:.2f} s"
 
 
 def test_curated_and_imported_data_pass_the_shapes_together(curated_build):
