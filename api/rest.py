@@ -25,9 +25,10 @@ from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingR
 from api import negotiation
 from api.app_state import list_questions_safe, state_of
 from api.workers import Job
+from graph import export as graph_export
 from graph.errors import InputError, NotFoundError
 from graph.store import Store
-from ontology import ONTOLOGY_FILE, entity_iri
+from ontology import ONTOLOGY_FILE, entity_iri, reference
 
 router = APIRouter()
 
@@ -232,20 +233,15 @@ def _entity_html(doc: dict) -> str:
     "/ontology",
     tags=["Ontology"],
     summary="The ontology reference",
-    description="The generated HTML reference when available (and asked for), else the ontology "
+    description="The generated HTML reference when the client prefers HTML, else the ontology "
     "as Turtle.",
     responses={200: {"content": {"text/html": {}, "text/turtle": {}}}},
 )
 async def ontology_doc(request: Request) -> Response:
-    """HTML reference if ``ontology.reference`` exists, else the Turtle source."""
+    """The HTML reference for browsers, the Turtle source for everyone else."""
     wants_html = negotiation.prefers_html(request.headers.get("accept"))
     if wants_html:
-        try:
-            from ontology import reference  # type: ignore[attr-defined]
-
-            return HTMLResponse(reference.render_html())
-        except (ImportError, AttributeError):
-            pass
+        return HTMLResponse(reference.render_html())
     return Response(ONTOLOGY_FILE.read_bytes(), media_type="text/turtle; charset=utf-8")
 
 
@@ -263,22 +259,12 @@ def _export_file(store: Store, fmt: ox.RdfFormat, quads: bool) -> Path:
     return path
 
 
-def _network_export():  # type: ignore[no-untyped-def]
-    """``graph.export.export`` when the graph layer provides network formats, else None."""
-    try:
-        from graph import export as graph_export
-    except ImportError:
-        return None
-    if "graphml" not in getattr(graph_export, "NETWORK_FORMATS", ()):
-        return None
-    return graph_export.export
-
-
-def _graphml_file(store: Store) -> Path:
-    fd, name = tempfile.mkstemp(prefix="govkg-export-", suffix=".graphml")
+def _network_file(store: Store, name: str) -> Path:
+    """The network projection as GraphML, GEXF or a zip of CSV nodes/edges, in a temporary file."""
+    fd, path = tempfile.mkstemp(prefix="govkg-export-")
     with os.fdopen(fd, "wb") as out:
-        _network_export()(store, out, "graphml")
-    return Path(name)
+        graph_export.export(store, out, name)
+    return Path(path)
 
 
 def _stream(path: Path) -> Iterator[bytes]:
@@ -295,26 +281,36 @@ def _stream(path: Path) -> Iterator[bytes]:
     tags=["Export"],
     summary="Download the whole store",
     description="`ttl`, `nt`, `jsonld`, `rdf` give the triples of all graphs merged; `nq` and "
-    "`trig` keep the named graphs; `graphml` is the network projection (when the graph layer "
-    "provides it). Example: `/export.nq`.",
-    responses={200: {"content": {m: {} for m, _, _ in EXPORTS.values()}}},
+    "`trig` keep the named graphs; `graphml` and `gexf` are the network projection (for Gephi, "
+    "Cytoscape), `csv` a zip of its nodes.csv and edges.csv. Example: `/export.nq`.",
+    responses={
+        200: {
+            "content": {
+                **{m: {} for m, _, _ in EXPORTS.values()},
+                **{m: {} for m in graph_export.NETWORK_MEDIA_TYPES.values()},
+            }
+        }
+    },
 )
 async def export(ext: str, request: Request) -> Response:
     """Stream an export of the whole store."""
     state = state_of(request)
-    if ext == "graphml" and _network_export() is not None:
-        media = "application/graphml+xml"
-        path = await state.read(_graphml_file)
+    filename = f"govkg.{ext}"
+    if ext in graph_export.NETWORK_FORMATS:
+        media = graph_export.NETWORK_MEDIA_TYPES[ext]
+        path = await state.read(lambda s: _network_file(s, ext))
+        if ext == "csv":
+            filename = "govkg-csv.zip"
     elif ext in EXPORTS:
         media, fmt, quads = EXPORTS[ext]
         path = await state.read(lambda s: _export_file(s, fmt, quads))
     else:
-        names = [*EXPORTS, *(["graphml"] if _network_export() else [])]
+        names = [*EXPORTS, *graph_export.NETWORK_FORMATS]
         raise NotFoundError(f"no export format {ext!r}; use one of {', '.join(names)}")
     return StreamingResponse(
         _stream(path),
         media_type=media,
-        headers={"Content-Disposition": f'attachment; filename="govkg.{ext}"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

@@ -69,6 +69,12 @@ BENCHMARKS: list[Benchmark] = [
         ("--size", "100k", "--duration", "20", "--rounds", "2"),
     ),
     Benchmark(
+        "import",
+        "import_bench.py",
+        'docs/benchmarks.md, section "Importers"',
+        "the Epoch AI and Ecosystem Graphs importers on the real data sets (../shared/data)",
+    ),
+    Benchmark(
         "memory",
         "memory_bench.py",
         'docs/benchmarks.md, section "Memory"',

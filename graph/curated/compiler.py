@@ -24,14 +24,11 @@ from graph.curated.sources import PendingTension, SourceResult, compile_source
 from graph.curated.statements import emit_tension
 from graph.errors import Problem
 from ontology import PREFIXES, statement_iri
+from ontology.validation import validate_data
 
 #: The repository root: error messages name files relative to it when they are inside it.
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-try:  # the SHACL layer is optional while it is being written
-    from ontology.validation import validate_data as _validate_data
-except ImportError:  # pragma: no cover - exercised only without ontology/validation.py
-    _validate_data = None
 
 
 @dataclass
@@ -94,7 +91,7 @@ def run(data_dir: Path, files: list[Path] | None = None, *, shacl: bool = True) 
     keep = _focus(files, reg)
     if keep is not None:
         problems[:] = [p for p in problems if p.file is None or p.file in keep]
-    if shacl and not problems and _validate_data is not None:
+    if shacl and not problems:
         found = _shacl_problems(comp.out)
         if keep is not None:
             found = [p for p in found if p.file in keep and p.file not in _entity_files(reg)]
@@ -158,7 +155,7 @@ def _shacl_problems(out: Output) -> list[Problem]:
     """Run the SHACL shapes and locate each violation at the YAML item of its focus node."""
     dataset = to_dataset(out.quads)
     found = []
-    for v in _validate_data(dataset):
+    for v in validate_data(dataset):
         if str(v.severity) != "Violation":
             continue
         file, line = out.positions.get(URIRef(v.focus_node), (None, None))

@@ -202,15 +202,10 @@ def test_export_and_stats(store: Path, tmp_path: Path) -> None:
     assert data["graphs"][str(ONTOLOGY_GRAPH)] == 1023
 
 
-@pytest.mark.skipif(
-    not (ROOT / "graph" / "data" / "entities" / "models.yaml").exists(),
-    reason="no bundled curated data",
-)
 def test_bundled_data_llama_unreviewed_gpt4o_not(tmp_path: Path) -> None:
     store = tmp_path / "store"
     built = govkg("build", store=store)
-    if built.returncode != 0:
-        pytest.skip(f"bundled data does not build yet: {built.stderr[-500:]}")
+    assert built.returncode == 0, built.stderr[-2000:]
     r = govkg("ask", "open-weights-without-review", "--format", "json", store=store)
     assert r.returncode == 0, r.stderr
     labels = [row["label"] for row in json.loads(r.stdout)["rows"]]

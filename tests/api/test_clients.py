@@ -7,12 +7,12 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from tests.conftest import LiveServer
+from tests.system import unavailable
 
 LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
 LABELS_QUERY = "SELECT ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
@@ -74,7 +74,7 @@ def _comunica() -> Path:
     if binary.exists():
         return binary
     if shutil.which("npm") is None or shutil.which("node") is None:
-        pytest.skip("npm/node are not installed: Comunica cannot be tested")
+        unavailable("npm/node are not installed: Comunica cannot be tested")
     proc = subprocess.run(
         ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"],
         cwd=CLIENTS_DIR,
@@ -83,7 +83,7 @@ def _comunica() -> Path:
         timeout=600,
     )
     if proc.returncode != 0 or not binary.exists():
-        pytest.skip(f"could not install @comunica/query-sparql: {proc.stderr[-500:]}")
+        unavailable(f"could not install @comunica/query-sparql: {proc.stderr[-500:]}")
     return binary
 
 

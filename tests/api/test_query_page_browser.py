@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import LiveServer
+from tests.system import unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -15,8 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def test_query_page_runs_offline(live_server: LiveServer) -> None:
     if not CHROMIUM.exists():
-        pytest.skip("Debian's Chromium is not installed at /usr/bin/chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
+        unavailable("Debian's Chromium is not installed at /usr/bin/chromium")
+    from playwright import sync_api
+
     requests: list[str] = []
     errors: list[str] = []
     with sync_api.sync_playwright() as pw:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from rdflib import Dataset, Graph
 
-from api.app_state import list_questions_safe
+from graph.questions import list_questions
 from tests.conftest import SAMPLE_TRIG, LiveServer
 
 
@@ -23,7 +23,7 @@ def test_questions_list(live_server: LiveServer) -> None:
     resp = httpx.get(f"{live_server.url}/questions")
     assert resp.status_code == 200
     names = [q["name"] for q in resp.json()]
-    assert names == [q["name"] for q in list_questions_safe()]
+    assert names == [q.name for q in list_questions()]
     assert all("sparql" not in q for q in resp.json())
 
 
@@ -34,10 +34,9 @@ def test_unknown_question_404(live_server: LiveServer) -> None:
 
 
 def test_question_run_json_and_csv(live_server: LiveServer) -> None:
-    questions = [q for q in list_questions_safe() if not q["parameters"]]
-    if not questions:
-        pytest.skip("graph.questions provides no parameter-free named question yet")
-    name = questions[0]["name"]
+    questions = [q for q in list_questions() if not q.params]
+    assert questions, "the bundled questions include parameter-free ones"
+    name = questions[0].name
     resp = httpx.get(f"{live_server.url}/questions/{name}")
     assert resp.status_code == 200, resp.text
     body = resp.json()
@@ -127,10 +126,34 @@ def test_openapi_documents_every_route(live_server: LiveServer) -> None:
 
 
 def test_graphml_export(live_server: LiveServer) -> None:
-    pytest.importorskip("graph.export")
     import networkx as nx
 
     resp = httpx.get(f"{live_server.url}/export.graphml")
     assert resp.status_code == 200, resp.text
     g = nx.read_graphml(io.BytesIO(resp.content))
     assert g.number_of_nodes() > 0
+
+
+def test_network_exports_match_the_projection(live_server: LiveServer) -> None:
+    import csv
+    import zipfile
+
+    import networkx as nx
+
+    from graph.export import project_for_export
+    from graph.store import Store
+
+    expected = project_for_export(Store.open(live_server.settings.store, read_only=True))
+    gexf = httpx.get(f"{live_server.url}/export.gexf")
+    assert gexf.status_code == 200, gexf.text
+    assert gexf.headers["content-type"].startswith("application/gexf+xml")
+    g = nx.read_gexf(io.BytesIO(gexf.content))
+    assert g.number_of_nodes() == expected.number_of_nodes()
+    assert g.number_of_edges() == expected.number_of_edges()
+    csv_zip = httpx.get(f"{live_server.url}/export.csv")
+    assert csv_zip.status_code == 200
+    assert 'filename="govkg-csv.zip"' in csv_zip.headers["content-disposition"]
+    with zipfile.ZipFile(io.BytesIO(csv_zip.content)) as zf:
+        assert sorted(zf.namelist()) == ["edges.csv", "nodes.csv"]
+        nodes = list(csv.DictReader(io.StringIO(zf.read("nodes.csv").decode())))
+    assert len(nodes) == expected.number_of_nodes()

@@ -299,7 +299,6 @@ def test_validate_only_given_files_still_resolves_entities(curated):
 
 
 def test_shacl_violations_are_located_at_the_yaml_item(curated):
-    pytest.importorskip("ontology.validation")
     models = curated.write(
         "entities/models.yaml",
         "models:\n  - id: llama\n    type: family\n    label: Llama\n"

@@ -11,17 +11,19 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import owlready2
 import pytest
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
 from ontology import GK, ID
+from tests.system import unavailable
 
-owlready2 = pytest.importorskip("owlready2", reason="owlready2 is a test dependency")
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("java") is None, reason="HermiT needs Java, and `java` is not on PATH"
-)
+@pytest.fixture(autouse=True)
+def _java() -> None:
+    if shutil.which("java") is None:
+        unavailable("HermiT needs Java, and `java` is not on PATH")
 
 
 def run_hermit(graph: Graph, tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ import pytest
 
 from graph.remote import RemoteConfig, RemoteStore
 from graph.store import Store
+from tests.system import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "sparql-servers.sh"
@@ -49,7 +50,7 @@ def _start(directory: Path, servers: str) -> Servers:
     if proc.returncode != 0:
         subprocess.run([str(SCRIPT), "stop", str(directory)], capture_output=True, timeout=60)
         reason = (proc.stderr.strip().splitlines() or ["unknown error"])[-1]
-        pytest.skip(f"cannot install or start the SPARQL servers ({servers}): {reason}")
+        unavailable(f"cannot install or start the SPARQL servers ({servers}): {reason}")
     urls = dict(line.split("=", 1) for line in proc.stdout.splitlines() if "=" in line)
     return Servers(urls=urls, directory=directory)
 

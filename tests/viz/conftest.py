@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from viz_browser import chromium_missing_reason, launch, serve_directory
 
+from tests.system import unavailable
+
 OUTPUT_DIR = Path(__file__).resolve().parents[2] / "test-output" / "viz"
 
 
@@ -16,7 +18,7 @@ def chromium() -> Iterator[object]:
     """One headless Chromium per test module (skips with the reason when it is unavailable)."""
     reason = chromium_missing_reason()
     if reason:
-        pytest.skip(reason)
+        unavailable(reason)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -1,8 +1,7 @@
 """The bundled curated data, projected and analysed, drawn in Chromium.
 
 Uses the real pipeline (curated YAML -> pyoxigraph store -> projection -> coverage/PageRank), so
-it checks the page against what users will actually see. It skips only when those modules are
-not importable yet (they are built alongside viz/).
+it checks the page against what users will actually see.
 """
 
 from __future__ import annotations
@@ -13,28 +12,21 @@ import re
 import pytest
 from viz_browser import counts, node_point, open_page
 
-curated = pytest.importorskip("graph.curated", reason="graph.curated not available")
-projection = pytest.importorskip("graph.projection", reason="graph.projection not available")
-cov_mod = pytest.importorskip("graph.analysis.coverage", reason="coverage analysis not available")
-cen_mod = pytest.importorskip("graph.analysis.centrality", reason="centrality not available")
-
-from graph.errors import DataValidationError  # noqa: E402
-from graph.store import Store  # noqa: E402
-from viz import coverage_gap_subgraph, render_graph_page  # noqa: E402
+from graph import curated, projection
+from graph.analysis import coverage, pagerank
+from graph.store import Store
+from viz import coverage_gap_subgraph, render_graph_page
 
 
 @pytest.fixture(scope="module")
 def projected():  # type: ignore[no-untyped-def]
-    try:
-        data = curated.compile_data()
-    except DataValidationError as err:  # reported by tests/graph; not a visualisation failure
-        pytest.skip(f"the curated data does not compile, nothing to draw: {err.message}")
+    data = curated.compile_data()
     store = Store.in_memory()
     store.oxigraph.extend(data.iter_quads())
     g = projection.project(store, include_concepts=True)
-    report = cov_mod.coverage(g, "2025-01-01")
-    coverage = {m.model: m.verdict for m in report.models}
-    return g, coverage, cen_mod.pagerank(g)
+    report = coverage(g, "2025-01-01")
+    verdicts = {m.model: m.verdict for m in report.models}
+    return g, verdicts, pagerank(g)
 
 
 def test_curated_graph_page_counts_match_the_projection(projected):

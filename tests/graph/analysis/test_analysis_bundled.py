@@ -11,7 +11,6 @@ import pytest
 
 from graph.analysis import coverage, explain, run_scenario
 from graph.analysis.build import iri
-from graph.errors import DataValidationError
 from graph.store import Store
 
 AS_OF = "2026-11-28"  # the founding article's month
@@ -22,10 +21,7 @@ def bundled(tmp_path_factory) -> nx.MultiDiGraph:
     from graph.curated import compile_data
     from graph.projection import project
 
-    try:
-        data = compile_data()
-    except DataValidationError as exc:
-        pytest.skip(f"bundled data does not compile yet: {exc.message}")
+    data = compile_data()
     store = Store.open(tmp_path_factory.mktemp("store") / "store")
     store.oxigraph.bulk_extend(data.iter_quads())
     return project(store, include_concepts=True)
