@@ -11,8 +11,10 @@ Schema of the returned :class:`networkx.MultiDiGraph`
 -----------------------------------------------------
 Node key: the IRI string (blank nodes as ``_:id``). Node attributes:
 
-``label``         ``rdfs:label`` (else ``skos:prefLabel`` or ``dcterms:title``, else the
-                  IRI's local name)
+``label``         ``rdfs:label`` (else ``skos:prefLabel`` or ``dcterms:title``); a statement
+                  without one is labelled from its class and the entities it links, e.g.
+                  ``"Model release: 01.AI, Yi-34B (2023-11-01)"``; else the IRI's local name
+``local_id``      the IRI's local name (a statement's or source's readable id)
 ``kind``          local name of the most specific ``gk:`` class, e.g. ``"AIDeveloper"``,
                   ``"Agency"``, ``"AIModel"``, ``"Participation"``; ``""`` when untyped
 ``types``         list of class IRIs (sorted)
@@ -265,11 +267,15 @@ def project(
     out = nx.MultiDiGraph()
     nodes = set(types) | {s for s, _, _, _ in edges} | {o for _, _, o, _ in edges}
     nodes = {n for n in nodes if wanted(n)}
+    unlabelled_statements = []
     for node in sorted(nodes):
         data = dict(attrs.get(node, {}))
         pref = data.pop("pref_label", None)
-        data.setdefault("label", pref or local_name(node))
         node_types = types.get(node, set())
+        data["local_id"] = local_name(node)
+        if "label" not in data and not pref and node_types & statement_types:
+            unlabelled_statements.append(node)
+        data.setdefault("label", pref or local_name(node))
         data["kind"] = _most_specific_gk(node_types, onto)
         data["types"] = sorted(node_types)
         if "weights_access" in data:
@@ -282,4 +288,40 @@ def project(
         if s in nodes and o in nodes:
             label = onto.labels.get(p) or local_name(p)
             out.add_edge(s, o, key=f"{p}|{g}", predicate=p, label=label, graph=g)
+    for node in unlabelled_statements:
+        if node in out:
+            out.nodes[node]["label"] = statement_label(out, node, onto)
     return out
+
+
+#: Roles named first in a statement's label: who did it, then what it was about.
+_AGENT_ROLES = {
+    GK_NS + name
+    for name in ("participant", "holder", "claimant", "evaluator", "actor", "developedBy")
+} | {"http://www.w3.org/ns/org#originalOrganization"}
+_MAX_NAMES = 3
+
+
+def statement_label(g: nx.MultiDiGraph, node: str, onto: OntologyInfo) -> str:
+    """A readable label for a statement node that has none: class, linked entities, date.
+
+    Why: statements (participations, releases, evaluations, actions) carry ids like
+    ``release-yi-34b``, which mean little on a page or in a Gephi export; the entities they
+    link say what they are. Sources are left out (every statement has one).
+    """
+    data = g.nodes[node]
+    kind_iri = GK_NS + data.get("kind", "") if data.get("kind") else ""
+    kind = onto.labels.get(kind_iri) or data.get("kind") or "Statement"
+    named: dict[str, tuple[int, str]] = {}
+    for _, target, edge in g.out_edges(node, data=True):
+        if edge["predicate"] == DCT_SOURCE or target in named:
+            continue
+        rank = 0 if edge["predicate"] in _AGENT_ROLES else 1
+        named[target] = (rank, g.nodes[target].get("label", local_name(target)))
+    names = [label for _, label in sorted(named.values())]
+    text = kind[:1].upper() + kind[1:]
+    if names:
+        shown = names[:_MAX_NAMES] + (["…"] if len(names) > _MAX_NAMES else [])
+        text += ": " + ", ".join(shown)
+    day = data.get("date") or data.get("valid_from")
+    return f"{text} ({day})" if day else text

@@ -45,6 +45,19 @@ def test_nodes_carry_label_kind_dates_access_and_sources(store: Store) -> None:
     assert g.nodes["https://w3id.org/govkg/source/src-a"]["url"] == "https://example.org/a"
 
 
+def test_statements_and_sources_get_readable_labels(store: Store) -> None:
+    g = project(store)
+    part = g.nodes[ST + "src-b/mistral-agreement"]
+    mistral = g.nodes[ID + "mistral"]["label"]
+    # class label, the agent first, then what it is about, then the date it starts
+    assert part["label"] == f"Participation: {mistral}, UK-Mistral testing agreement (2023-06-01)"
+    assert part["local_id"] == "mistral-agreement"
+    assert g.nodes[ST + "src-b/meta-wh"]["label"].endswith("White House commitments (2023-07-21)")
+    src = g.nodes["https://w3id.org/govkg/source/src-a"]
+    assert src["label"] == "Source A"  # its dcterms:title, not the id
+    assert src["local_id"] == "src-a"
+
+
 def test_edges_name_predicate_label_and_graph(store: Store) -> None:
     g = project(store)
     edges = g.get_edge_data(ID + "nemotron-70b", ID + "llama-3.1-70b")
