@@ -16,7 +16,7 @@ from pathlib import Path
 import typer
 
 from api.cli_analysis import register as register_analysis
-from api.cli_common import set_remote_options, state
+from api.cli_common import handled, set_remote_options, state
 from api.cli_data import register as register_data
 from api.cli_import import register as register_import
 from api.cli_push import register as register_push
@@ -60,21 +60,25 @@ def _global(
     auth: str = typer.Option("basic", "--auth", help="basic or digest (with --user)."),
     bearer: str | None = typer.Option(None, "--bearer", help="Bearer token for the endpoint."),
     remote_timeout: float | None = typer.Option(
-        None, "--remote-timeout", help="Seconds to wait for the endpoint (default 30)."
+        None,
+        "--remote-timeout",
+        min=0.001,
+        help="Seconds to wait for the endpoint (default 30).",
     ),
 ) -> None:
     """Options that apply to every command."""
     state.store = store
-    set_remote_options(
-        endpoint=endpoint,
-        update_endpoint=update_endpoint,
-        gsp_endpoint=gsp_endpoint,
-        user=user,
-        password=password,
-        auth=auth,
-        bearer=bearer,
-        timeout=remote_timeout,
-    )
+    with handled():
+        set_remote_options(
+            endpoint=endpoint,
+            update_endpoint=update_endpoint,
+            gsp_endpoint=gsp_endpoint,
+            user=user,
+            password=password,
+            auth=auth,
+            bearer=bearer,
+            timeout=remote_timeout,
+        )
 
 
 register_query(app)

@@ -28,6 +28,12 @@ class Settings:
     - ``workers``: query worker processes (each heavy query occupies one until its deadline).
     - ``cors_origins``: origins allowed by CORS; empty means CORS is off.
     - ``service_allowlist``: endpoint URLs that SPARQL ``SERVICE`` may call; empty refuses all.
+
+    Environment (``from_env``): ``GOVKG_STORE``, ``GOVKG_TOKEN``, ``GOVKG_DEFAULT_GRAPH``,
+    ``GOVKG_QUERY_TIMEOUT``, ``GOVKG_MAX_RESULTS``, ``GOVKG_WORKERS``, ``GOVKG_CORS_ORIGINS`` and
+    ``GOVKG_SERVICE_ALLOWLIST`` (comma-separated), ``GOVKG_ACCESS_LOG``, ``GOVKG_VIZ_MAX_NODES``,
+    and the remote backend's ``GOVKG_ENDPOINT`` family (graph/backend.py). A value that is not
+    valid is an :class:`~graph.errors.InputError` naming the variable.
     - ``endpoint`` (and ``update_endpoint``, ``gsp_endpoint``, ``remote_*`` credentials): when
       set, queries and writes go to this remote SPARQL 1.1 server instead of ``store``
       (graph/remote.py); ``remote_config()`` builds its connection settings.
@@ -58,6 +64,25 @@ class Settings:
     access_log: bool = False
     extra: dict[str, str] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        """Refuse settings the server cannot honour, naming the setting (no traceback later)."""
+        from graph.errors import InputError
+
+        problems = []
+        if self.default_graph not in ("union", "separate"):
+            problems.append(
+                f"default_graph: expected union or separate, got {self.default_graph!r}"
+            )
+        if not 0 <= self.port <= 65535:
+            problems.append(f"port: expected 0-65535, got {self.port}")
+        if not self.query_timeout > 0:
+            problems.append(f"query_timeout: expected seconds above 0, got {self.query_timeout}")
+        for name in ("max_results", "max_body_bytes", "workers", "viz_max_nodes"):
+            if getattr(self, name) < 1:
+                problems.append(f"{name}: expected at least 1, got {getattr(self, name)}")
+        if problems:
+            raise InputError("invalid server settings: " + "; ".join(problems))
+
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Settings from ``GOVKG_*`` environment variables, defaults for the rest."""
@@ -67,13 +92,18 @@ class Settings:
             s = replace(s, store=Path(env["GOVKG_STORE"]))
         if env.get("GOVKG_TOKEN"):
             s = replace(s, token=env["GOVKG_TOKEN"])
-        if env.get("GOVKG_DEFAULT_GRAPH") in ("union", "separate"):
-            s = replace(s, default_graph=env["GOVKG_DEFAULT_GRAPH"])  # type: ignore[arg-type]
+        if env.get("GOVKG_DEFAULT_GRAPH"):
+            s = replace(s, default_graph=_choice("GOVKG_DEFAULT_GRAPH", env, ("union", "separate")))
         if env.get("GOVKG_QUERY_TIMEOUT"):
-            s = replace(s, query_timeout=float(env["GOVKG_QUERY_TIMEOUT"]))
+            s = replace(s, query_timeout=positive_seconds("GOVKG_QUERY_TIMEOUT", env))
+        if env.get("GOVKG_MAX_RESULTS"):
+            s = replace(s, max_results=_positive_int("GOVKG_MAX_RESULTS", env))
+        if env.get("GOVKG_WORKERS"):
+            s = replace(s, workers=_positive_int("GOVKG_WORKERS", env))
         if env.get("GOVKG_CORS_ORIGINS"):
-            origins = tuple(o.strip() for o in env["GOVKG_CORS_ORIGINS"].split(",") if o.strip())
-            s = replace(s, cors_origins=origins)
+            s = replace(s, cors_origins=_url_list(env["GOVKG_CORS_ORIGINS"]))
+        if env.get("GOVKG_SERVICE_ALLOWLIST"):
+            s = replace(s, service_allowlist=_url_list(env["GOVKG_SERVICE_ALLOWLIST"]))
         if env.get("GOVKG_ENDPOINT"):
             from graph.backend import remote_config_from_env
 
@@ -114,6 +144,34 @@ class Settings:
             bearer=self.remote_bearer,
             timeout=self.query_timeout,
         )
+
+
+def _url_list(text: str) -> tuple[str, ...]:
+    """A comma-separated list of URLs (or origins), blanks dropped."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _choice(name: str, env: dict[str, str], allowed: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    """One of ``allowed`` from the environment, or an error naming the variable."""
+    from graph.errors import InputError
+
+    value = env[name].strip().lower()
+    if value not in allowed:
+        raise InputError(f"{name}: expected one of {', '.join(allowed)}, got {env[name]!r}")
+    return value
+
+
+def positive_seconds(name: str, env: dict[str, str]) -> float:
+    """A number of seconds above 0 from the environment, or an error naming the variable."""
+    from graph.errors import InputError
+
+    try:
+        value = float(env[name])
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise InputError(f"{name}: expected a number of seconds above 0, got {env[name]!r}")
+    return value
 
 
 def _positive_int(name: str, env: dict[str, str]) -> int:

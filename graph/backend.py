@@ -16,6 +16,7 @@ from typing import Any, BinaryIO, Protocol, runtime_checkable
 
 import pyoxigraph as ox
 
+from graph.errors import InputError
 from graph.remote import RemoteConfig, RemoteStore
 from graph.store import Store
 
@@ -106,8 +107,22 @@ def remote_config_from_env(environ: Mapping[str, str] | None = None) -> RemoteCo
         password=env.get("GOVKG_PASSWORD") or None,
         auth="digest" if auth == "digest" else "basic",
         bearer=env.get("GOVKG_BEARER") or None,
-        timeout=float(env.get("GOVKG_REMOTE_TIMEOUT") or 30.0),
+        timeout=_seconds(env, "GOVKG_REMOTE_TIMEOUT", 30.0),
     )
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A timeout in seconds above 0 from the environment, or an InputError naming it."""
+    text = env.get(name)
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise InputError(f"{name}: expected a number of seconds above 0, got {text!r}")
+    return value
 
 
 def open_backend(

@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.errors import StoreError, UnsupportedFormatError
+from graph.iris import named_node
 from graph.store import Progress, Store, input_kwargs, parse_error
 from graph.storedir import swap_in
 
@@ -40,13 +41,14 @@ def load_by_swap(
     named graphs; :class:`~graph.errors.ParseError` with file, line and column on bad input,
     and then nothing changed).
     """
+    target = named_node(graph) if graph is not None else None  # checked before any work
     store_path = Path(store_path).absolute()
     building = store_path.with_name(f"{store_path.name}.building-{os.getpid()}")
     live = Store.open(store_path)  # recovers a killed swap, takes the lock: no other writer
     try:
         name, kwargs = input_kwargs(source, format)
         if graph is not None:
-            kwargs["to_graph"] = ox.NamedNode(graph)
+            kwargs["to_graph"] = target
         if base_iri is not None:
             kwargs["base_iri"] = base_iri
         shutil.rmtree(building, ignore_errors=True)

@@ -24,6 +24,7 @@ from typing import BinaryIO, Literal
 import pyoxigraph as ox
 
 from graph.errors import ParseError, Problem, QuerySyntaxError, StoreError, UnsupportedFormatError
+from graph.iris import named_node
 from graph.storedir import recover_store
 
 DefaultGraphMode = Literal["union", "separate"]
@@ -137,8 +138,8 @@ class Store:
         (SEP-0007), never by string formatting.
         """
         kwargs: dict = {}
-        dg = [ox.NamedNode(u) for u in default_graph_uris or ()]
-        ng = [ox.NamedNode(u) for u in named_graph_uris or ()]
+        dg = [named_node(u, "default-graph-uri") for u in default_graph_uris or ()]
+        ng = [named_node(u, "named-graph-uri") for u in named_graph_uris or ()]
         if dg:
             kwargs["default_graph"] = dg
         elif default_graph == "union":
@@ -205,7 +206,7 @@ class Store:
         self._check_writable()
         name, kwargs = input_kwargs(source, format)
         if graph is not None:
-            kwargs["to_graph"] = ox.NamedNode(graph)
+            kwargs["to_graph"] = named_node(graph)
         if progress:
             progress(0)
         before = len(self._store)
@@ -229,7 +230,7 @@ class Store:
         SPARQL Update request (``DROP`` + ``INSERT DATA``), which Oxigraph applies atomically.
         """
         self._check_writable()
-        g = ox.NamedNode(graph)
+        g = named_node(graph)
         lines = [f"{q.subject} {q.predicate} {q.object} ." for q in quads]
         body = "\n".join(lines)
         try:
@@ -244,7 +245,7 @@ class Store:
     def drop_graph(self, graph: str) -> bool:
         """Remove a named graph and its triples; return whether it existed."""
         self._check_writable()
-        g = ox.NamedNode(graph)
+        g = named_node(graph)
         if not self._store.contains_named_graph(g):
             return False
         self._store.remove_graph(g)
@@ -252,7 +253,7 @@ class Store:
 
     def has_graph(self, graph: str) -> bool:
         """Whether the named graph exists in the store."""
-        return self._store.contains_named_graph(ox.NamedNode(graph))
+        return self._store.contains_named_graph(named_node(graph))
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -275,7 +276,7 @@ class Store:
             kwargs["prefixes"] = dict(prefixes)
         target = str(out) if isinstance(out, str | Path) else out
         if graph is not None:
-            g = ox.NamedNode(graph)
+            g = named_node(graph)
             if not self._store.contains_named_graph(g):
                 raise_not_found_graph(graph, self.named_graphs())
             self._store.dump(target, format, from_graph=g, **kwargs)
@@ -296,7 +297,7 @@ class Store:
         """
         if graph is None:
             return len(self._store)
-        g = ox.NamedNode(graph)
+        g = named_node(graph)
         return sum(1 for _ in self._store.quads_for_pattern(None, None, None, g))
 
     def stats(self) -> dict:
@@ -408,7 +409,7 @@ def parse_quads(
     Triples (and the default graph of quad formats) are put in ``graph`` when given.
     """
     name, kwargs = input_kwargs(source, format)
-    target = ox.NamedNode(graph) if graph is not None else None
+    target = named_node(graph) if graph is not None else None
     quads: list[ox.Quad] = []
     try:
         for q in ox.parse(base_iri=base_iri, **kwargs):
