@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import uuid
 
 from fastapi import FastAPI, Request
@@ -26,11 +27,36 @@ PROBLEM_TYPE = "application/problem+json"
 TYPE_BASE = "https://w3id.org/govkg/problems/"
 
 
+#: ``type`` slugs of problems that do not come from a GovkgError subclass.
+INTERNAL = "internal-error"
+BY_STATUS = {400: "input", 404: "not-found", 405: "method-not-allowed", 413: "result-too-large"}
+
+
+def kind_of(exc: GovkgError) -> str:
+    """The ``type`` slug of a govkg error: its class name in kebab case, without ``Error``.
+
+    ``NotFoundError`` → ``not-found``, ``QueryTimeoutError`` → ``query-timeout``; the base
+    class (an unexpected failure inside the engine) → ``internal-error``, like any other 500.
+
+    >>> from graph.errors import NotFoundError
+    >>> kind_of(NotFoundError("x"))
+    'not-found'
+    """
+    name = type(exc).__name__.removesuffix("Error")
+    if type(exc) is GovkgError or not name:
+        return INTERNAL
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
+
+
 def problem_body(
     status: int, title: str, detail: str, *, kind: str | None = None, **extra: object
 ) -> dict:
-    """The JSON members of one problem; ``kind`` names the ``type`` IRI's last segment."""
-    slug = kind or title.lower().replace(" ", "-")
+    """The JSON members of one problem; ``kind`` names the ``type`` IRI's last segment.
+
+    Without ``kind`` the slug follows the status (``BY_STATUS``), so a 404 from routing and a
+    404 from a missing entity share one ``type``.
+    """
+    slug = kind or BY_STATUS.get(status) or (INTERNAL if status >= 500 else "http-error")
     body: dict[str, object] = {
         "type": TYPE_BASE + slug,
         "title": title,
@@ -70,7 +96,7 @@ def error_response(exc: GovkgError, instance: str | None = None) -> Response:
         exc.http_status,
         exc.title,
         exc.message,
-        kind=type(exc).__name__.removesuffix("Error").lower() or "error",
+        kind=kind_of(exc),
         headers=headers or None,
         instance=instance,
         problems=problems,
@@ -93,7 +119,11 @@ def install(app: FastAPI) -> None:
             where = ".".join(str(x) for x in err.get("loc", ()))
             parts.append(f"{where}: {err.get('msg', 'invalid')}")
         return problem_response(
-            400, "Bad input", "; ".join(parts) or "invalid request", instance=request.url.path
+            400,
+            "Bad input",
+            "; ".join(parts) or "invalid request",
+            kind="input",
+            instance=request.url.path,
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -118,5 +148,6 @@ def install(app: FastAPI) -> None:
             500,
             "Internal error",
             f"the server failed to handle this request; it has been logged as {ref}",
+            kind=INTERNAL,
             instance=request.url.path,
         )

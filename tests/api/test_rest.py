@@ -157,3 +157,14 @@ def test_network_exports_match_the_projection(live_server: LiveServer) -> None:
         assert sorted(zf.namelist()) == ["edges.csv", "nodes.csv"]
         nodes = list(csv.DictReader(io.StringIO(zf.read("nodes.csv").decode())))
     assert len(nodes) == expected.number_of_nodes()
+
+
+def test_problem_types_are_one_vocabulary(live_server: LiveServer) -> None:
+    base = "https://w3id.org/govkg/problems/"
+    routed = httpx.get(f"{live_server.url}/no-such-route").json()
+    missing = httpx.get(f"{live_server.url}/questions/no-such-question").json()
+    assert routed["type"] == missing["type"] == base + "not-found"
+    syntax = httpx.get(live_server.sparql, params={"query": "SELEC nothing"}).json()
+    assert syntax["type"] == base + "query-syntax" and syntax["status"] == 400
+    wrong_method = httpx.delete(live_server.sparql)
+    assert wrong_method.json()["type"] == base + "method-not-allowed"
