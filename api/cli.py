@@ -32,7 +32,8 @@ app = typer.Typer(
         "  govkg ask open-weights-without-review --param as_of=2025-01-01\n\n"
         "  govkg query 'SELECT * WHERE { ?s ?p ?o } LIMIT 5' --format csv\n\n"
         "The store is --store, else $GOVKG_STORE, else .govkg/store; with --endpoint URL\n"
-        "(or $GOVKG_ENDPOINT) every command uses that SPARQL server instead (docs/remote.md)."
+        "(or $GOVKG_ENDPOINT) every command uses that SPARQL server instead (docs/remote.md).\n"
+        "The --endpoint options may also follow the command: govkg serve --endpoint URL."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -89,9 +90,66 @@ register_viz(app)
 register_import(app)
 
 
+#: The remote-backend options: global, but accepted after the command too
+#: (``govkg serve --endpoint URL`` as well as ``govkg --endpoint URL serve``).
+REMOTE_OPTIONS = (
+    "--endpoint",
+    "--update-endpoint",
+    "--gsp-endpoint",
+    "--user",
+    "--password",
+    "--auth",
+    "--bearer",
+    "--remote-timeout",
+)
+_GLOBAL_WITH_VALUE = ("--store", *REMOTE_OPTIONS)
+
+
+def hoist_remote_options(argv: list[str]) -> list[str]:
+    """Move remote-backend options given after the command name in front of it.
+
+    Why: click only accepts a group's options before the command, but users (and the docs of
+    other SPARQL tools) write ``govkg serve --endpoint URL``. Only the options in
+    :data:`REMOTE_OPTIONS` move (no command defines them), each with its value; anything after
+    a bare ``--`` stays where it is.
+
+    >>> hoist_remote_options(["serve", "--endpoint", "http://x/sparql", "--port", "9"])
+    ['--endpoint', 'http://x/sparql', 'serve', '--port', '9']
+    """
+    i = 0
+    while i < len(argv) and argv[i].startswith("-"):
+        takes_value = argv[i] in _GLOBAL_WITH_VALUE
+        i += 2 if takes_value else 1
+    if i >= len(argv):
+        return list(argv)
+    head, command, rest = argv[:i], argv[i], argv[i + 1 :]
+    moved: list[str] = []
+    kept: list[str] = []
+    j = 0
+    while j < len(rest):
+        token = rest[j]
+        if token == "--":
+            kept += rest[j:]
+            break
+        name = token.split("=", 1)[0]
+        if name in REMOTE_OPTIONS:
+            if "=" in token or j + 1 >= len(rest):
+                moved.append(token)
+                j += 1
+            else:
+                moved += [token, rest[j + 1]]
+                j += 2
+            continue
+        kept.append(token)
+        j += 1
+    return [*head, *moved, command, *kept]
+
+
 def main() -> None:
     """Entry point of the ``govkg`` script (``api.cli:main`` in pyproject.toml)."""
-    app()
+    import sys
+
+    app(args=hoist_remote_options(sys.argv[1:]), prog_name="govkg")
 
 
 if __name__ == "__main__":

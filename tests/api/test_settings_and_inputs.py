@@ -92,3 +92,21 @@ def test_cli_bad_graph_iri_and_settings_exit_1_without_traceback(
     proc = govkg("--endpoint", "http://127.0.0.1:9/sparql", "stats")
     assert proc.returncode == 1 and "GOVKG_REMOTE_TIMEOUT" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_remote_options_may_follow_the_command() -> None:
+    from api.cli import hoist_remote_options
+
+    assert hoist_remote_options(["--store", "s", "ask", "q", "--endpoint=http://x/q"]) == [
+        "--store",
+        "s",
+        "--endpoint=http://x/q",
+        "ask",
+        "q",
+    ]
+    # a query text after `--` is left alone, even when it looks like an option
+    assert hoist_remote_options(["query", "--", "--endpoint"]) == ["query", "--", "--endpoint"]
+    url = "http://127.0.0.1:9/sparql"  # nothing listens on port 9: the option was honoured
+    proc = govkg("stats", "--endpoint", url, "--remote-timeout", "2")
+    assert proc.returncode == 1, proc.stderr
+    assert url in proc.stderr and "No such option" not in proc.stderr
