@@ -2,7 +2,8 @@
 
 Why a factory: tests (and the CLI) build apps with their own settings and stores; nothing is
 read from the environment here, and each app owns its worker pool (started and stopped with the
-app's lifespan).
+app's lifespan). Every request first passes :class:`FreshStoreMiddleware`, so a read-only server
+answers from the store as another process (``govkg build``/``load``/``import``) left it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import RedirectResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api import docs_page, gsp, problems, rest, routes_analysis, routes_viz, sparql_protocol
 from api.app_state import AppState
@@ -79,5 +81,24 @@ def create_app(settings: Settings) -> FastAPI:
             allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
             allow_headers=["Accept", "Content-Type", "Authorization"],
         )
+    app.add_middleware(FreshStoreMiddleware, state=state)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     return app
+
+
+class FreshStoreMiddleware:
+    """Pure ASGI middleware: before each request, reopen the store if it changed on disk.
+
+    Why here and not in each route: every route that reads (SPARQL, Graph Store, REST,
+    analyses, /viz) must answer from the store as it is now, and a middleware cannot be
+    forgotten by a new route. The check is :meth:`AppState.refresh` (a stat or two).
+    """
+
+    def __init__(self, app: ASGIApp, state: AppState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope.get("path", "").startswith("/static/"):
+            await self.state.refresh()
+        await self.app(scope, receive, send)

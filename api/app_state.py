@@ -1,7 +1,9 @@
 """Per-application state: settings, the worker pool, the server's own store handle, the page.
 
 Why one object: handlers reach everything through ``request.app.state.govkg``, so two apps
-(e.g. two test servers) in one process never share a pool or a store.
+(e.g. two test servers) in one process never share a pool or a store. It also keeps the store
+current: a read-only server notices (a stat per request) when ``govkg build``/``load``/
+``import`` changed the store on disk and reopens it, so nobody has to restart the server.
 """
 
 from __future__ import annotations
@@ -9,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import html
 import json
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,11 +21,18 @@ from fastapi import Request
 from api.settings import Settings
 from api.workers import WorkerPool
 from graph.backend import open_backend
+from graph.errors import StoreError
+from graph.questions import Question, list_questions
 from graph.store import Store
+from graph.storedir import StoreWatcher, remove_server_marker, write_server_marker
+
+log = logging.getLogger("govkg.api")
 
 T = TypeVar("T")
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: Seconds before a reopen that failed (the store mid-swap or damaged) is tried again.
+REOPEN_RETRY = 0.25
 
 
 class AppState:
@@ -40,6 +50,12 @@ class AppState:
         )
         self.store: Store | None = None
         self.write_lock = asyncio.Lock()
+        #: Set for a read-only embedded store only: then other processes (``govkg build``,
+        #: ``load``, ``import``) may change the store under the server, and it must notice.
+        self.watcher: StoreWatcher | None = None
+        self._seen: Hashable | None = None
+        self._reopen_lock = asyncio.Lock()
+        self._retry_at = 0.0
 
     async def start(self) -> None:
         """Open the store (for writing only when a token allows writes), start workers."""
@@ -53,19 +69,74 @@ class AppState:
                 return open_backend(remote=remote, read_only=not writable)  # type: ignore[return-value]
             return Store.open(self.settings.store, read_only=not writable)
 
+        if remote is None and not writable:
+            self.watcher = StoreWatcher(self.settings.store)
+            self._seen = self.watcher.current()  # before the open: a change during it shows
         self.store = await loop.run_in_executor(None, open_store)
+        if remote is None and writable:
+            # Lets `govkg build`/`load` name this server when they refuse to replace its store.
+            host = self.settings.host
+            url = f"http://{f'[{host}]' if ':' in host else host}:{self.settings.port}"
+            await loop.run_in_executor(None, write_server_marker, self.settings.store, url)
         await self.pool.start()
 
     async def stop(self) -> None:
-        """Stop the workers; the store handle closes with the process."""
+        """Stop the workers and withdraw a writable server's marker; the handle closes with it."""
         await self.pool.close()
+        if self.store is not None and self.settings.token and not self.settings.endpoint:
+            remove_server_marker(self.settings.store)
         self.store = None
 
+    async def refresh(self) -> None:
+        """Reopen the store if another process changed it on disk; called before each request.
+
+        The check is a stat or two (:class:`graph.storedir.StoreWatcher`). On a change the
+        server's handle is reopened once, however many requests notice it together (they wait
+        for that reopen, then see the new data); the workers reopen before their next job
+        (``pool.invalidate``), and the analysis cache, keyed on the pool's generation, follows.
+        A failed reopen keeps the current handle, is logged, and is tried again shortly.
+        """
+        watcher = self.watcher
+        if watcher is None or watcher.current() in (None, self._seen):
+            return
+        loop = asyncio.get_running_loop()
+        async with self._reopen_lock:
+            now = watcher.current()
+            if now is None or now == self._seen or loop.time() < self._retry_at:
+                return
+            path = self.settings.store
+            try:
+                store = await loop.run_in_executor(None, _open_read_only, path)
+            except Exception as exc:  # noqa: BLE001 - any failure: keep answering from the old one
+                log.warning("the store at %s changed but could not be reopened: %s", path, exc)
+                self._retry_at = loop.time() + REOPEN_RETRY
+                return
+            self.store = store
+            self._seen = now
+            self.pool.invalidate()
+            log.info("the store at %s changed on disk; reopened it", path)
+
     async def read(self, fn: Callable[[Store], T]) -> T:
-        """Run a short read on the server's store in a thread (never on the event loop)."""
+        """Run a short read on the server's store in a thread (never on the event loop).
+
+        A read that was running on a handle whose files a swap removed fails inside RocksDB;
+        it is run once more on the reopened handle, else answered with a retryable 503.
+        """
         assert self.store is not None
-        store = self.store
-        return await asyncio.get_running_loop().run_in_executor(None, fn, store)
+        loop = asyncio.get_running_loop()
+        for attempt in (1, 2):
+            store = self.store
+            try:
+                return await loop.run_in_executor(None, fn, store)
+            except (OSError, RuntimeError) as exc:
+                if self.watcher is None or not stale_handle(exc):
+                    raise  # a writable or remote store is never swapped under the server
+                await self.refresh()
+                if attempt == 2 or self.store is store:
+                    raise StoreError(
+                        "the store was replaced while this request was answered; please retry"
+                    ) from exc
+        raise AssertionError("unreachable")
 
     async def write(self, fn: Callable[[Store], Any]) -> Any:
         """Run a write in one transaction, serialised with other writes; refresh workers."""
@@ -113,51 +184,42 @@ def _remote_dict(settings: Settings) -> dict | None:
 
 
 def list_questions_safe() -> list[dict[str, Any]]:
-    """Named questions as plain dicts; empty when ``graph.questions`` is not available yet.
+    """The named questions (:func:`graph.questions.list_questions`) as plain dicts.
 
-    Each dict has ``name``, ``title``, ``description``, ``parameters`` (list of dicts with
-    ``name``, ``type``, ``description``, ``default``) and ``sparql`` when the question object
-    exposes them; unknown attributes are left out rather than guessed.
+    Each has ``name``, ``title``, ``description``, ``sparql`` and ``parameters`` (``name``,
+    ``type``, ``description``, ``required``, ``default``): what ``/questions`` lists and the
+    query page offers as examples. A malformed question file is an error, not left out.
     """
-    try:
-        from graph import questions  # type: ignore[attr-defined]
-    except ImportError:
-        return []
-    out = []
-    for q in questions.list_questions():
-        out.append(_question_dict(q))
-    return out
+    return [_question_dict(q) for q in list_questions()]
 
 
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
-
-
-def _question_dict(q: Any) -> dict[str, Any]:
-    params = []
-    for p in _get(q, "parameters", None) or _get(q, "params", None) or []:
-        if isinstance(p, str):
-            params.append({"name": p})
-            continue
-        params.append(
-            {
-                "name": _get(p, "name"),
-                "type": str(_get(p, "type", "") or ""),
-                "description": _get(p, "description", "") or _get(p, "help", "") or "",
-                "required": bool(_get(p, "required", False)),
-                "default": None if _get(p, "default") is None else str(_get(p, "default")),
-            }
-        )
-    sparql = _get(q, "sparql", None) or _get(q, "query", None) or _get(q, "text", None)
+def _question_dict(q: Question) -> dict[str, Any]:
     return {
-        "name": _get(q, "name"),
-        "title": _get(q, "title", "") or "",
-        "description": _get(q, "description", "") or "",
-        "parameters": params,
-        "sparql": sparql if isinstance(sparql, str) else None,
+        "name": q.name,
+        "title": q.title,
+        "description": q.description,
+        "parameters": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "description": p.help,
+                "required": p.required,
+                "default": p.default,
+            }
+            for p in q.params
+        ],
+        "sparql": q.sparql,
     }
+
+
+def _open_read_only(path: Path) -> Store:
+    return Store.open(path, read_only=True)
+
+
+def stale_handle(exc: BaseException) -> bool:
+    """Whether a RocksDB error means the handle's files were replaced (a swap), not damage."""
+    text = str(exc)
+    return "No such file or directory" in text or "Corruption" in text
 
 
 def state_of(request: Request) -> AppState:

@@ -30,7 +30,9 @@ BULK_FORMATS = (
 BUILD_HELP = """Compile the curated YAML (graph/data/) and build the store from scratch.
 
 The new store is written next to the old one and swapped in only when complete, so a failed
-build leaves the previous store as it was.
+build leaves the previous store as it was. A read-only `govkg serve` on the same store answers
+from the new store from its next request on; while a writable server (one with a token) runs,
+the build is refused: send changes through its HTTP API instead, or stop it first.
 
 Examples:
 
@@ -44,7 +46,9 @@ LOAD_HELP = """Load an RDF file into the store, atomically (all or nothing).
 The format comes from the extension (.ttl .nt .nq .trig .jsonld .rdf .owl .xml) or --format.
 Triples go to --graph (the default graph when not given); in N-Quads/TriG/JSON-LD the default
 graph part goes to --graph and named graphs are kept. A syntax error reports file, line and
-column and loads nothing.
+column and loads nothing. A read-only `govkg serve` on the same store sees the data from its
+next request on; while a writable server runs the load is refused (POST the file to its
+/rdf-graphs instead).
 
 Examples:
 
@@ -76,9 +80,12 @@ def build(
     """Build the store from the curated data."""
     with handled():
         from graph.build import build_store
+        from graph.storedir import check_no_writer
 
         kwargs = {} if data is None else {"data_dir": data}
         path = store_path(store)
+        # Refused before compiling, not only at the swap: a writable server holds the store.
+        check_no_writer(path, "rebuild the store")
         report = build_store(
             path, progress=lambda msg: err_console.print(f"  {msg}", style="dim"), **kwargs
         )
@@ -124,8 +131,12 @@ def load(
     """Load an RDF file."""
     with handled():
         from graph.formats import format_for_name, format_for_path
+        from graph.storedir import check_no_writer
 
         rdf_format = format_for_name(fmt) if fmt else format_for_path(file)
+        if store is not None or remote_config() is None:
+            # A writable server holds the store: say so, and where to send the data instead.
+            check_no_writer(store_path(store), f"load {file}")
         with progress_bar(f"loading {file.name}", "quads") as tick:
             if remote_config() is None and rdf_format in BULK_FORMATS:
                 # Embedded store: checkpoint + bulk load + swap, atomic at bulk-load speed.

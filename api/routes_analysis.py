@@ -3,8 +3,9 @@
 Why a thread and a cache: each answer needs the store projected onto a NetworkX graph and then
 CPU-bound analysis. Both run in Starlette's thread pool, never on the event loop, so other
 requests keep flowing. The projection is cached per app and per data generation (the worker
-pool's counter, bumped on every write), so a write is seen by the next request and reads do not
-re-project. Scenarios run on a copy of the projection: the store is never written.
+pool's counter, bumped on every write and whenever the server reopens a store that another
+process changed), so a change is seen by the next request and reads do not re-project.
+Scenarios run on a copy of the projection: the store is never written.
 Problems are :class:`~graph.errors.GovkgError` subclasses, rendered by ``api.problems``.
 """
 
@@ -28,20 +29,19 @@ router = APIRouter(prefix="/analysis", tags=["Analyses"])
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
 SCENARIO_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,100}$")
 
-_cache: weakref.WeakKeyDictionary[AppState, tuple[object, Snapshot]] = weakref.WeakKeyDictionary()
+_cache: weakref.WeakKeyDictionary[AppState, tuple[int, Snapshot]] = weakref.WeakKeyDictionary()
 _cache_lock = threading.Lock()
 
 
-def _generation(state: AppState) -> object:
-    """What changes when the data does: the pool's generation (and a data version if kept)."""
-    pool = getattr(state, "pool", None)
-    return (getattr(state, "data_version", None), getattr(pool, "generation", 0))
-
-
 async def snapshot(request: Request) -> Snapshot:
-    """The projection of the app's store as it is now; projected in a thread when stale."""
+    """The projection of the app's store as it is now; projected in a thread when stale.
+
+    The key is the worker pool's generation, bumped by every write through the API and by
+    every reopen after another process changed the store (``AppState.refresh``). It is read
+    before projecting, so a change during the projection makes the next request project again.
+    """
     state = state_of(request)
-    key = _generation(state)
+    key = state.pool.generation
     with _cache_lock:
         hit = _cache.get(state)
     if hit is not None and hit[0] == key:

@@ -8,6 +8,7 @@ here once. Everything is synchronous CPU work; the HTTP routes run it in a threa
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -160,23 +161,8 @@ class VizPage:
     edges: int
 
 
-def render_page(store: Store, snap: Snapshot, req: VizRequest) -> VizPage:
-    """Build the page ``req`` asks for from one snapshot of ``store``.
-
-    At most one of ``focus``, ``question``, ``coverage_gap`` and ``scenario`` picks what is
-    drawn (the whole graph when none does); nodes are sized by PageRank and models coloured by
-    their coverage verdict on ``as_of``.
-    """
-    from graph.analysis import coverage
-    from graph.analysis.schema import parse_day, resolve_node
-    from viz import (
-        check_size,
-        coverage_gap_subgraph,
-        render_graph_page,
-        render_scenario_page,
-        result_subgraph,
-    )
-
+def check_request(req: VizRequest) -> None:
+    """Refuse a contradictory or out-of-range request before any work is done for it."""
     chosen = [
         name
         for name, on in (
@@ -193,6 +179,35 @@ def render_page(store: Store, snap: Snapshot, req: VizRequest) -> VizPage:
         raise InputError(f"depth: must be 0 or more, got {req.depth}")
     if req.max_nodes < 1:
         raise InputError(f"max_nodes: must be at least 1, got {req.max_nodes}")
+
+
+def answer_iris(rows: Iterable[dict[str, dict[str, str]]]) -> set[str]:
+    """The IRIs a question's answer names, from SPARQL-JSON-style rows (a worker's outcome)."""
+    return {t["value"] for row in rows for t in row.values() if t.get("type") == "uri"}
+
+
+def render_page(
+    store: Store, snap: Snapshot, req: VizRequest, *, answer: set[str] | None = None
+) -> VizPage:
+    """Build the page ``req`` asks for from one snapshot of ``store``.
+
+    At most one of ``focus``, ``question``, ``coverage_gap`` and ``scenario`` picks what is
+    drawn (the whole graph when none does); nodes are sized by PageRank and models coloured by
+    their coverage verdict on ``as_of``. ``answer`` is the set of IRIs the question's answer
+    names when the caller already ran it (the server does, in a worker under the time limit
+    and row cap); without it the question is run here on ``store`` (``govkg viz``).
+    """
+    from graph.analysis import coverage
+    from graph.analysis.schema import parse_day, resolve_node
+    from viz import (
+        check_size,
+        coverage_gap_subgraph,
+        render_graph_page,
+        render_scenario_page,
+        result_subgraph,
+    )
+
+    check_request(req)
     g = snap.graph
     if req.scenario:
         return _scenario_page(g, snap, req, render_scenario_page)
@@ -205,11 +220,12 @@ def render_page(store: Store, snap: Snapshot, req: VizRequest) -> VizPage:
         view = neighbourhood(g, node, 2 if req.depth is None else req.depth)
         title = f"{g.nodes[node].get('label', node)} and its neighbourhood"
     elif req.question:
-        from graph.questions import run_question
+        if answer is None:
+            from graph.questions import run_question
 
-        result = run_question(store, req.question, req.params)
-        named = {t.value for row in result.terms for t in row if isinstance(t, ox.NamedNode)}
-        view = result_subgraph(g, named, hops=1 if req.depth is None else req.depth)
+            result = run_question(store, req.question, req.params)
+            answer = {t.value for row in result.terms for t in row if isinstance(t, ox.NamedNode)}
+        view = result_subgraph(g, answer, hops=1 if req.depth is None else req.depth)
         title = f"Question: {req.question}"
     elif req.coverage_gap:
         view = coverage_gap_subgraph(g, verdicts)
