@@ -29,7 +29,7 @@ import pyoxigraph as ox
 
 from graph.curated import DATA_DIR, compile_data
 from graph.errors import StoreError
-from graph.storedir import recover_store, swap_in
+from graph.storedir import check_replaceable, recover_store, swap_in
 from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
 
 
@@ -58,6 +58,7 @@ def build_store(
     swapped in; in both cases the previous store is left as it was.
     """
     started = time.monotonic()
+    check_replaceable(Path(store_path))  # before compiling: a non-store folder is never replaced
     say = progress or (lambda _msg: None)
     store_path = Path(store_path).absolute()
     recover_store(store_path)

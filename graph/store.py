@@ -25,7 +25,7 @@ import pyoxigraph as ox
 
 from graph.errors import ParseError, Problem, QuerySyntaxError, StoreError, UnsupportedFormatError
 from graph.iris import named_node
-from graph.storedir import recover_store
+from graph.storedir import check_replaceable, recover_store
 
 DefaultGraphMode = Literal["union", "separate"]
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -34,7 +34,7 @@ QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 Progress = Callable[[int], None]
 
 _POSITION = re.compile(r"line (\d+) column (\d+)")
-#: A read-only open that races a writer's MANIFEST rotation succeeds when tried again.
+#: A read-only open that races a writer's MANIFEST or log rotation succeeds when tried again.
 READ_ONLY_OPEN_ATTEMPTS = 5
 
 
@@ -96,10 +96,16 @@ class Store:
                 if read_only:
                     inner = ox.Store.read_only(str(path))
                 else:
+                    check_replaceable(path)  # never fill a user's folder with RocksDB files
                     path.parent.mkdir(parents=True, exist_ok=True)
                     inner = ox.Store(str(path))
                 break
             except OSError as exc:
+                # A read-only open lists the writer's files, then opens them: one deleted in
+                # between (a rotated write-ahead log) is a race, not a missing store.
+                if attempt < attempts and path.exists() and "No such file" in str(exc):
+                    time.sleep(0.05 * attempt)
+                    continue
                 raise StoreError(f"cannot open the store at {path}: {_reason(exc)}") from exc
             except RuntimeError as exc:
                 # RocksDB reports corruption as RuntimeError. A read-only open can also race a

@@ -85,6 +85,36 @@ def recover_store(store_path: Path) -> None:
             shutil.rmtree(building, ignore_errors=True)
 
 
+#: Files every Oxigraph (RocksDB) store directory holds.
+STORE_MARKERS = ("CURRENT", "IDENTITY")
+
+
+def check_replaceable(store_path: Path) -> None:
+    """Refuse to put a store where a directory or file that is not a store already is.
+
+    Why: a build or load swaps a new store in and deletes whatever was at the path, and a
+    write opens (and fills with RocksDB files) whatever directory it is given. ``--store .``
+    or ``--store ~/thesis`` must be an error, not the loss of that folder. Absent paths and
+    empty directories are fine; so is an existing store.
+    """
+    path = Path(store_path)
+    try:
+        if not path.exists() and not path.is_symlink():
+            return
+        if not path.is_dir():
+            raise StoreError(f"{path} is a file, not a store directory; choose another --store")
+        entries = sorted(p.name for p in path.iterdir())
+    except OSError as exc:
+        raise StoreError(f"cannot inspect the store directory {path}: {exc}") from exc
+    if not entries or any(marker in entries for marker in STORE_MARKERS):
+        return
+    shown = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
+    raise StoreError(
+        f"{path} is not a govkg store (it holds {shown}); refusing to write a store there. "
+        "Choose an empty or new directory for --store / GOVKG_STORE"
+    )
+
+
 def swap_in(new: Path, store_path: Path) -> None:
     """Replace ``store_path`` by ``new`` with two renames; on failure keep the old store.
 
@@ -94,6 +124,11 @@ def swap_in(new: Path, store_path: Path) -> None:
     ``new`` is removed: that process would go on writing into the new directory by path.
     """
     old = store_path.with_name(f"{store_path.name}.old-{os.getpid()}")
+    try:
+        check_replaceable(store_path)
+    except StoreError:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
     had_old = store_path.exists()
     try:
         with _locked_for_swap(store_path):

@@ -95,9 +95,10 @@ print(n)
 """
 
 
-#: RocksDB can fail to open a secondary (read-only) instance while the writer rotates its
-#: MANIFEST; the server's query workers retry on it (api/workers.py ``_stale_snapshot``).
-TRANSIENT = "MANIFEST"
+#: RocksDB can fail to open a read-only instance while the writer rotates its MANIFEST or
+#: write-ahead log (a file it listed is gone when it opens it); Store.open and the server's
+#: query workers retry on both (api/worker_exec.py ``_stale_snapshot``). Raw opens here don't.
+TRANSIENT = ("MANIFEST", "No such file or directory")
 
 
 def _snapshots_during_writes(tmp_path: Path, open_snapshot) -> tuple[list[int], list[str]]:
@@ -143,7 +144,7 @@ def test_read_only_snapshots_during_another_process_writes_never_see_a_mix(
     tmp_path: Path,
 ) -> None:
     seen, errors = _snapshots_during_writes(tmp_path, lambda p: ox.Store.read_only(str(p)))
-    assert [e for e in errors if TRANSIENT not in e] == [], errors[:3]
+    assert [e for e in errors if not any(t in e for t in TRANSIENT)] == [], errors[:3]
     assert len(seen) >= 10 and len(errors) <= len(seen) / 2
     assert set(seen) <= set(SIZES), f"snapshots saw sizes {sorted(set(seen) - set(SIZES))}"
 
