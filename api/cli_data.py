@@ -17,6 +17,7 @@ from api.cli_common import (
     remote_config,
     store_path,
 )
+from graph.errors import InputError
 
 #: Formats `govkg load` bulk-loads into a checkpoint; JSON-LD and RDF/XML (small, and parsed
 #: with remote contexts and external entities checked) go through the transactional load.
@@ -197,6 +198,8 @@ def export(
             ):
                 write(s, fh, fmt, graph=graph, progress=tick)
             partial.replace(output)
+        except OSError as exc:  # a missing folder, no permission, a full disk
+            raise InputError(f"cannot write {output}: {exc.strerror or exc}") from None
         finally:
             partial.unlink(missing_ok=True)
         err_console.print(f"wrote {output}", style="dim")

@@ -88,6 +88,10 @@ def test_cli_bad_graph_iri_and_settings_exit_1_without_traceback(
         assert "is not an absolute IRI" in proc.stderr, proc.stderr
         assert "Traceback" not in proc.stderr
     assert Store.open(store, read_only=True).quad_count() == 1  # nothing was added
+    nowhere = tmp_path / "missing-dir" / "x.nt"
+    proc = govkg("export", "--format", "nt", "-o", str(nowhere), store=store)
+    assert proc.returncode == 1 and f"cannot write {nowhere}" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
     monkeypatch.setenv("GOVKG_REMOTE_TIMEOUT", "abc")
     proc = govkg("--endpoint", "http://127.0.0.1:9/sparql", "stats")
     assert proc.returncode == 1 and "GOVKG_REMOTE_TIMEOUT" in proc.stderr
