@@ -255,7 +255,7 @@ def path_cmd(
     fmt: str = typer.Option("table", "--format", help=FORMAT_HELP),
     store: Path | None = typer.Option(None, "--store", help=STORE_HELP),
 ) -> None:
-    """The shortest explanatory path between two entities, with the sources of each step.
+    """The most direct explanatory path between two entities (hubs cost more), with sources.
 
     Examples:
 

@@ -204,7 +204,7 @@ async def analysis_communities(request: Request) -> JSONResponse:
 
 @router.get(
     "/path",
-    summary="The shortest explanatory path between two entities",
+    summary="The most direct explanatory path between two entities (hubs cost more)",
     description="Each step carries the facts that make the link and the named graphs (sources) "
     "asserting them. Unknown ends or no path: a 404 problem.",
     responses={

@@ -10,7 +10,7 @@ Nothing here touches a store. See ``docs/analyses.md``.
   agreements and lineage, and the path (or missing link) behind one verdict;
 - :func:`centrality` -- PageRank, sampled betweenness and degree, ranked within each kind;
 - :func:`communities`, :func:`components` -- Louvain communities against stances; components;
-- :func:`explain_path` -- the shortest explanatory path between two entities, with sources;
+- :func:`explain_path` -- the cheapest explanatory path between two entities (hubs cost more);
 - :func:`run_scenario`, :func:`load_scenario` -- what-if scenarios and the two-tier report.
 """
 

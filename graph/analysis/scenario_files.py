@@ -13,10 +13,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from graph.analysis.schema import parse_day
+from graph.curated.loader import round_trip_yaml
 from graph.errors import InputError, NotFoundError, Problem
 
 #: Where the bundled scenarios live.
@@ -91,7 +91,8 @@ def parse_scenario(text: str, *, file: str = "<scenario>") -> Scenario:
       x.yaml:1: scenario.title: required field missing
     """
     try:
-        data = YAML(typ="rt").load(text)
+        # dates as text: ``2025-02-30`` is then reported at its field, not raised by ruamel
+        data = round_trip_yaml().load(text)
     except YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(

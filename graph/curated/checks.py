@@ -116,6 +116,9 @@ class Checker:
     entities: dict[str, Entity]
     concepts: ConceptIndex
     problems: list[Problem] = field(default_factory=list)
+    #: ids that entity files with errors appear to declare (id → file): references to them
+    #: are accepted unchecked, since that file's own errors are what the curator must fix.
+    unchecked: dict[str, str] = field(default_factory=dict)
     _names: dict[str, str] | None = None
 
     # -- reporting --------------------------------------------------------------------------
@@ -274,6 +277,8 @@ class Checker:
         """Resolve an entity id and check its category; report unknown ids with did-you-mean."""
         value = str(raw).strip() if isinstance(raw, str | int) else ""
         entity = self.entities.get(value)
+        if entity is None and value in self.unchecked:
+            return value  # declared in a file with errors: "unknown id" would mislead
         if entity is None:
             expected = " or ".join(CATEGORY_NOUN[c] for c in categories)
             ids = [e.id for e in self.entities.values() if e.category in categories]

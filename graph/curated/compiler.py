@@ -30,7 +30,6 @@ from ontology.validation import validate_data
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-
 @dataclass
 class Compilation:
     """Everything one compiler run produced: quads, positions, problems and counts."""
@@ -53,7 +52,12 @@ def run(data_dir: Path, files: list[Path] | None = None, *, shacl: bool = True) 
     if not entity_dir.is_dir():
         problems.append(Problem(f"no entities directory at {display_path(entity_dir, REPO_ROOT)}"))
     reg = declare_entities(entity_dir, REPO_ROOT, problems) if entity_dir.is_dir() else None
-    checker = Checker(reg.entities if reg else {}, concept_index(), problems)
+    checker = Checker(
+        reg.entities if reg else {},
+        concept_index(),
+        problems,
+        unchecked=reg.unchecked if reg else {},
+    )
     if reg is not None:
         compile_entities(reg, checker, comp.out)
 
@@ -63,7 +67,9 @@ def run(data_dir: Path, files: list[Path] | None = None, *, shacl: bool = True) 
     ]
     known_ids: dict[str, set[str]] = {}
     seen_sources: dict[str, str] = {}
+    files_of: dict[str, str] = {}  # source id (= file stem) → display name, loaded or not
     for path in all_paths + extra:
+        files_of.setdefault(path.stem, display_path(path, REPO_ROOT))
         doc, errs = load_yaml(path, REPO_ROOT)
         problems.extend(errs)
         if doc is None:
@@ -85,9 +91,10 @@ def run(data_dir: Path, files: list[Path] | None = None, *, shacl: bool = True) 
             continue
         seen_sources[result.source_id] = result.file
         known_ids[result.source_id] = result.statement_ids
+    targets = _Targets(known_ids, files_of, {p.file for p in problems if p.file})
     for result in comp.sources:
         for tension in result.tensions:
-            _resolve_tension(tension, known_ids, comp.out, problems)
+            _resolve_tension(tension, targets, comp.out, problems)
     keep = _focus(files, reg)
     if keep is not None:
         problems[:] = [p for p in problems if p.file is None or p.file in keep]
@@ -115,14 +122,48 @@ def _focus(files: list[Path] | None, reg: Registry | None) -> set[str] | None:
     return {display_path(Path(f), REPO_ROOT) for f in files} | _entity_files(reg)
 
 
+@dataclass
+class _Targets:
+    """What tension references resolve against, and which source files have errors.
+
+    Why the files with errors: a statement in a file that failed to load (or whose source
+    block or statement failed its checks) is missing from ``known``, but calling a reference
+    to it "unknown", with a did-you-mean naming some other source, sends the curator to the
+    wrong file. Such references are reported as not checked, naming the file to fix.
+    """
+
+    known: dict[str, set[str]]
+    files_of: dict[str, str]
+    with_errors: set[str]
+
+    def broken_file(self, source_id: str) -> str | None:
+        """The display name of ``source_id``'s file when that file has errors, else None."""
+        file = self.files_of.get(source_id)
+        return file if file in self.with_errors else None
+
+
 def _resolve_tension(
-    t: PendingTension, known: dict[str, set[str]], out: Output, problems: list[Problem]
+    t: PendingTension, targets: _Targets, out: Output, problems: list[Problem]
 ) -> None:
     """``source#id`` (or a bare ``id`` of the same file) → statement IRIs; else a problem."""
+    known = targets.known
     nodes: list[URIRef] = []
     for ref, path, pos in t.refs:
         source_id, _, local = ref.rpartition("#")
         source_id = source_id or t.source_id
+        resolved = source_id in known and local in known[source_id]
+        broken = None if resolved else targets.broken_file(source_id)
+        if broken is not None:
+            problems.append(
+                Problem(
+                    f"reference '{ref}' not checked: {broken} has errors",
+                    t.file,
+                    *pos,
+                    field=path,
+                    hint="fix that file, then validate again",
+                )
+            )
+            continue
         if source_id not in known:
             problems.append(
                 Problem(

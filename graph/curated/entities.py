@@ -6,6 +6,7 @@ such as ``within`` can point forward), then every item is checked and emitted.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,7 +16,15 @@ from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import DCTERMS
 
 from graph.curated.checks import Checker, DateValue, Entity, did_you_mean, parse_date
-from graph.curated.loader import YamlDoc, item_pos, key_pos, load_yaml, start_pos, value_pos
+from graph.curated.loader import (
+    YamlDoc,
+    display_path,
+    item_pos,
+    key_pos,
+    load_yaml,
+    start_pos,
+    value_pos,
+)
 from graph.curated.output import Output, date_lit, en_lit, text_lit
 from graph.curated.schema import (
     ENTITY_KINDS,
@@ -30,6 +39,8 @@ from ontology import ENTITIES_GRAPH, GK, GKC, ONTOLOGY_FILE, ONTOLOGY_IRI, entit
 #: The id of the entity registry as a source (its metadata lives in the entities graph).
 REGISTRY_SOURCE_ID = "govkg-entity-registry"
 REGISTRY_TITLE = "govkg curated entity registry"
+#: ``id: x`` as a block or flow mapping key, for :func:`ids_in_text`
+_ID_LINE = re.compile(r"(?<![\w-])id:[ \t]*['\"]?([^\s'\",{}\[\]#]+)")
 
 
 @dataclass
@@ -40,6 +51,8 @@ class Registry:
     docs: list[YamlDoc] = field(default_factory=list)
     published: DateValue | None = None
     title: str = REGISTRY_TITLE
+    #: ids written in entity files that have errors but not declared (id → file)
+    unchecked: dict[str, str] = field(default_factory=dict)
 
 
 def _ontology_created() -> date:
@@ -52,47 +65,86 @@ def _ontology_created() -> date:
 
 
 def declare_entities(entity_dir: Path, root: Path | None, problems: list[Problem]) -> Registry:
-    """Pass 1: parse every entity file and declare ids, types and names."""
+    """Pass 1: parse every entity file and declare ids, types and names.
+
+    A file that fails here (bad YAML, wrong shape) declares nothing, yet sources still refer
+    to the ids written in it; those ids are kept in ``Registry.unchecked`` so that such
+    references are not reported as unknown ids with a misleading did-you-mean.
+    """
     reg = Registry()
+    with_errors: list[Path] = []
     for path in sorted(entity_dir.glob("*.yaml")):
-        doc, errs = load_yaml(path, root)
-        problems.extend(errs)
-        if doc is None or doc.data is None:
-            continue
-        if not isinstance(doc.data, dict):
-            problems.append(Problem("expected a mapping with one entity-kind key", doc.file, 1))
-            continue
-        reg.docs.append(doc)
-        for key in doc.data:
-            if key == REGISTRY_KEY:
-                continue
-            kind = ENTITY_KINDS.get(str(key))
-            if kind is None:
-                allowed = [*ENTITY_KINDS, REGISTRY_KEY]
-                problems.append(
-                    Problem(
-                        f"unknown top-level key '{key}' (allowed: {', '.join(allowed)})",
-                        doc.file,
-                        *key_pos(doc.data, key),
-                        field=str(key),
-                        hint=did_you_mean(str(key), allowed, {}),
-                    )
-                )
-                continue
-            items = doc.data[key]
-            if not isinstance(items, list):
-                problems.append(
-                    Problem(
-                        f"expected a list of {key}",
-                        doc.file,
-                        *value_pos(doc.data, key),
-                        field=str(key),
-                    )
-                )
-                continue
-            for i, item in enumerate(items):
-                _declare(reg, kind, item, doc.file, f"{key}[{i}]", item_pos(items, i), problems)
+        before = len(problems)
+        _declare_file(reg, path, root, problems)
+        if len(problems) > before:
+            with_errors.append(path)
+    for path in with_errors:
+        for eid in ids_in_text(path):
+            if eid not in reg.entities:
+                reg.unchecked.setdefault(eid, display_path(path, root))
     return reg
+
+
+def ids_in_text(path: Path) -> list[str]:
+    """The ids a YAML file appears to declare (``id: x`` lines), read as plain text.
+
+    Used only for files the YAML loader rejected or could not use, to tell a reference to an
+    id declared there from a reference to an id declared nowhere.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     p = Path(d) / "orgs.yaml"
+    ...     _ = p.write_text("orgs:\\n  - id: meta\\n    label: [Meta\\n  - {id: 'us-aisi'}\\n")
+    ...     ids_in_text(p)
+    ['meta', 'us-aisi']
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []
+    found = (m.group(1) for m in _ID_LINE.finditer(text))
+    return list(dict.fromkeys(i for i in found if ID_RE.match(i)))
+
+
+def _declare_file(reg: Registry, path: Path, root: Path | None, problems: list[Problem]) -> None:
+    """Declare the ids of one entity file; its problems go to ``problems``."""
+    doc, errs = load_yaml(path, root)
+    problems.extend(errs)
+    if doc is None or doc.data is None:
+        return
+    if not isinstance(doc.data, dict):
+        problems.append(Problem("expected a mapping with one entity-kind key", doc.file, 1))
+        return
+    reg.docs.append(doc)
+    for key in doc.data:
+        if key == REGISTRY_KEY:
+            continue
+        kind = ENTITY_KINDS.get(str(key))
+        if kind is None:
+            allowed = [*ENTITY_KINDS, REGISTRY_KEY]
+            problems.append(
+                Problem(
+                    f"unknown top-level key '{key}' (allowed: {', '.join(allowed)})",
+                    doc.file,
+                    *key_pos(doc.data, key),
+                    field=str(key),
+                    hint=did_you_mean(str(key), allowed, {}),
+                )
+            )
+            continue
+        items = doc.data[key]
+        if not isinstance(items, list):
+            problems.append(
+                Problem(
+                    f"expected a list of {key}",
+                    doc.file,
+                    *value_pos(doc.data, key),
+                    field=str(key),
+                )
+            )
+            continue
+        for i, item in enumerate(items):
+            _declare(reg, kind, item, doc.file, f"{key}[{i}]", item_pos(items, i), problems)
 
 
 def _declare(
@@ -113,7 +165,8 @@ def _declare(
     type_name = item.get("type", kind.default_type)
     cls = kind.types.get(str(type_name)) if type_name is not None else None
     if cls is None:
-        return  # reported in pass 2
+        reg.unchecked.setdefault(eid, file)  # its type is reported in pass 2
+        return
     category = kind.category or ("family" if type_name == "family" else "model")
     line = start_pos(item)[0]
     if eid in reg.entities:

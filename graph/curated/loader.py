@@ -1,9 +1,13 @@
-"""Reading curated YAML with positions kept, so every later error can name ``file:line:column``.
+"""Reading govkg's YAML with positions kept, so every later error can name ``file:line:column``.
 
 Why ruamel.yaml's round-trip loader: its mappings and sequences remember where each key, value
-and item started. Timestamps are loaded as plain strings so that a bad date (``2024-13-01``)
-becomes a located data error from the compiler rather than a crash inside the YAML library, and
-``YYYY-MM`` and ``YYYY-MM-DD`` are handled by one code path.
+and item started. Why a tolerant constructor on top: the library converts scalars itself and
+raises from inside (``2025-02-30``: "day is out of range for month"; ``0x_``; ``!!int abc``),
+which would be a crash without a location. Here a scalar the library cannot convert is kept as
+the text written, so the caller's own field check reports it at its line. Curated data and
+scenario files also load every timestamp as text (:func:`round_trip_yaml`), so ``YYYY-MM`` and
+``YYYY-MM-DD`` are handled by one code path. Used by the curated compiler, scenario files
+(:mod:`graph.analysis.scenario_files`) and the Ecosystem Graphs importer.
 """
 
 from __future__ import annotations
@@ -16,18 +20,57 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.nodes import Node, ScalarNode
 
 from graph.errors import Problem
 
+#: What ruamel's scalar constructors raise on a value they cannot convert (``2025-02-30``:
+#: ValueError; ``0x_``: IndexError; ``!!bool maybe``: KeyError; ``!!set 3``: AttributeError).
+_CONVERSION_ERRORS = (ValueError, TypeError, IndexError, KeyError, AttributeError, OverflowError)
 
-class _StringTimestampConstructor(RoundTripConstructor):
-    """Round-trip constructor that leaves timestamps as the text the curator wrote."""
+
+class TolerantConstructor(RoundTripConstructor):
+    """Round-trip constructor that keeps an unconvertible scalar as the text written.
+
+    Valid values keep their YAML types (a date stays a :class:`datetime.date`), so callers that
+    accept typed values see no change; only what would have crashed becomes a string.
+    """
+
+    def construct_non_recursive_object(self, node: Node, tag: str | None = None) -> Any:
+        """Construct as ruamel does; a scalar it cannot convert is returned as its text."""
+        if not isinstance(node, ScalarNode):
+            return super().construct_non_recursive_object(node, tag)
+        try:
+            return super().construct_non_recursive_object(node, tag)
+        except _CONVERSION_ERRORS:
+            return str(node.value)
 
 
-_StringTimestampConstructor.add_constructor(
+class _TextTimestampConstructor(TolerantConstructor):
+    """Tolerant constructor that also leaves every timestamp as the text written."""
+
+
+_TextTimestampConstructor.add_constructor(
     "tag:yaml.org,2002:timestamp",
     lambda constructor, node: str(constructor.construct_scalar(node)),
 )
+
+
+def round_trip_yaml(*, dates_as_text: bool = True) -> YAML:
+    """A round-trip YAML loader that never crashes on a scalar (see the module docstring).
+
+    ``dates_as_text=True`` (curated data, scenario files) loads ``2024-07-23`` as the string
+    ``"2024-07-23"``; ``False`` keeps valid dates as :class:`datetime.date` (data sets whose
+    checks take typed dates) and only an impossible one such as ``2023-02-30`` as text.
+
+    >>> round_trip_yaml().load("a: 2024-02-29\\nb: 2025-02-30\\nc: 0x_")
+    {'a': '2024-02-29', 'b': '2025-02-30', 'c': '0x_'}
+    >>> round_trip_yaml(dates_as_text=False).load("a: 2024-02-29\\nb: 2025-02-30")
+    {'a': datetime.date(2024, 2, 29), 'b': '2025-02-30'}
+    """
+    yaml = YAML(typ="rt")
+    yaml.Constructor = _TextTimestampConstructor if dates_as_text else TolerantConstructor
+    return yaml
 
 
 def display_path(path: Path, root: Path | None) -> str:
@@ -53,8 +96,7 @@ class YamlDoc:
 def load_yaml(path: Path, root: Path | None) -> tuple[YamlDoc | None, list[Problem]]:
     """Parse one YAML file; on a syntax error return no document and one located problem."""
     file = display_path(path, root)
-    yaml = YAML(typ="rt")
-    yaml.Constructor = _StringTimestampConstructor
+    yaml = round_trip_yaml()
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

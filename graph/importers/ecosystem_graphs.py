@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from graph.curated.loader import round_trip_yaml
 from graph.errors import NotFoundError, Problem
 from graph.importers.common import (
     DCTERMS,
@@ -115,8 +115,14 @@ def import_ecosystem_graphs(
 def _read_assets(
     files: list[Path], schema: dict[str, set[str]], report: ImportReport, progress: Progress | None
 ) -> list[Asset]:
-    """Load and check every record of every file; duplicates (same name key) are skipped."""
-    yaml = YAML(typ="rt")
+    """Load and check every record of every file; duplicates (same name key) are skipped.
+
+    The loader keeps a value ruamel cannot convert (``created_date: 2023-02-30``, ``size: 0x_``)
+    as its text instead of raising from inside the library, which would lose the whole file
+    (or, being no YAMLError, crash the import): the record check then skips just that record,
+    at its line, or in strict mode raises it as a located error.
+    """
+    yaml = round_trip_yaml(dates_as_text=False)
     accepted: list[Asset] = []
     seen: dict[str, Asset] = {}
     for done, path in enumerate(files, start=1):

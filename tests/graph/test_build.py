@@ -72,15 +72,62 @@ def test_build_writes_ontology_entities_and_one_graph_per_source(curated, tmp_pa
     assert messages and siblings(store_path) == []
 
 
-def test_invalid_data_leaves_the_existing_store_untouched(curated, tmp_path):
+#: One broken file per kind of build failure: (file, text, what the first problem says).
+#: Each must fail the build before anything is written; SHACL runs last, so it is the case
+#: where everything else compiled cleanly.
+BROKEN_DATA = {
+    "yaml-syntax": (
+        "sources/broken.yaml",
+        "source:\n  id: broken\n  title: [unclosed\n",
+        "YAML syntax error",
+    ),
+    "unknown-entity-id": (
+        "sources/broken.yaml",
+        "source:\n  id: broken\n  title: Broken\n  url: https://example.org/b\n"
+        "  published: 2024-08-29\n  kind: press-release\nstatements:\n"
+        "  - kind: release\n    model: llama-3.1-450b\n    developer: meta\n",
+        "unknown id 'llama-3.1-450b'",
+    ),
+    "bad-date": (
+        "sources/broken.yaml",
+        "source:\n  id: broken\n  title: Broken\n  url: https://example.org/b\n"
+        "  published: 2024-02-30\n  kind: press-release\nstatements: []\n",
+        "invalid date '2024-02-30'",
+    ),
+    "missing-source-metadata": (
+        "sources/broken.yaml",
+        "source:\n  id: broken\n  title: Broken\n  published: 2024-08-29\n"
+        "  kind: press-release\nstatements: []\n",
+        "the source block needs a 'url'",
+    ),
+    "duplicate-id": (
+        "entities/publishers.yaml",
+        "organisations:\n  - id: meta\n    type: developer\n    label: Meta again\n",
+        "duplicate id 'meta'",
+    ),
+    "shacl-violation": (
+        "entities/models.yaml",
+        "models:\n  - id: llama\n    type: family\n    label: Llama\n"
+        "  - id: llama-3.1-405b\n    label: Llama 3.1 405B\n"
+        "  - id: llama-9\n    label: Llama 9\n",
+        "gkid:llama-9",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_DATA))
+def test_invalid_data_leaves_the_existing_store_untouched(curated, tmp_path, case):
     store_path = tmp_path / "store"
     build_store(store_path, curated.root)
     quads_before = quads_of(store_path)
     bytes_before = file_hashes(store_path)
-    curated.write("sources/broken.yaml", "source:\n  id: broken\n  title: [unclosed\n")
+    relative, text, expected = BROKEN_DATA[case]
+    broken = curated.write(relative, text)
     with pytest.raises(DataValidationError) as info:
         build_store(store_path, curated.root)
-    assert info.value.problems[0].file == str((curated.root / "sources/broken.yaml").resolve())
+    first = info.value.problems[0]
+    assert first.file == str(broken.resolve()), str(info.value)
+    assert expected in first.message, str(info.value)
     assert file_hashes(store_path) == bytes_before
     assert quads_of(store_path) == quads_before
     assert siblings(store_path) == []

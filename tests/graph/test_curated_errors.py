@@ -339,3 +339,115 @@ def test_empty_source_file(curated):
     p = only_problem(curated.root, path)
     assert p.line == 1
     assert p.message == "expected a mapping with 'source' and 'statements'"
+
+
+# -- references into files that have errors of their own -----------------------------------------
+
+WH_2023_09 = """\
+source:
+  id: wh-2023-09
+  title: More voluntary commitments
+  publisher: The White House
+  url: https://example.org/wh-2023-09
+  published: 2023-09
+  kind: press-release
+statements:
+  - kind: tension
+    between: [wh-2023-07#meta-signs, meta-llama-3-1#release]
+    note: refers into wh-2023-07, which is broken below
+"""
+
+
+def _break_wh_2023_07(curated, how: str) -> Path:
+    """Give ``sources/wh-2023-07.yaml`` an error of its own, of the kind ``how``."""
+    path = curated.source("wh-2023-07")
+    text = path.read_text(encoding="utf-8")
+    broken = {
+        "yaml-syntax": text.replace("title: Voluntary", "title: [Voluntary"),
+        "source-block": text.replace("published: 2023-07", "published: 2023-02-30"),
+        "statement": text.replace("status: signed", "status: signd"),
+    }[how]
+    assert broken != text
+    path.write_text(broken, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("how", ["yaml-syntax", "source-block", "statement"])
+def test_references_into_a_source_file_with_errors_are_not_called_unknown(curated, how):
+    referring = curated.write("sources/wh-2023-09.yaml", WH_2023_09)
+    broken = _break_wh_2023_07(curated, how)
+    found = validate(curated.root)
+    assert found and all("unknown source" not in p.message for p in found), found
+    assert all("unknown statement" not in p.message for p in found), found
+    assert all("did you mean 'wh-2023-09'" not in (p.hint or "") for p in found), found
+    assert any(p.file == str(broken.resolve()) for p in found)
+    p = only_problem(curated.root, referring)
+    assert (p.line, p.field) == (10, "statements[0].between[0]")
+    assert p.message == (
+        f"reference 'wh-2023-07#meta-signs' not checked: {broken.resolve()} has errors"
+    )
+    # asked about the referring file alone, the note is all there is: it says where to look
+    (only,) = validate(curated.root, files=[referring])
+    assert only == p
+
+
+def test_a_reference_to_a_missing_source_is_still_unknown(curated):
+    referring = curated.write(
+        "sources/wh-2023-09.yaml", WH_2023_09.replace("wh-2023-07#", "wh-2023-08#")
+    )
+    p = only_problem(curated.root, referring)
+    assert p.message == (
+        "unknown source 'wh-2023-08' in statement reference 'wh-2023-08#meta-signs'"
+    )
+    assert p.hint is not None and "'wh-2023-07'" in p.hint
+
+
+def test_ids_declared_in_an_entity_file_that_fails_to_parse_are_not_called_unknown(curated):
+    orgs = curated.source("x").parent.parent / "entities" / "organisations.yaml"
+    orgs.write_text(
+        orgs.read_text(encoding="utf-8").replace("label: Meta\n", "label: [Meta\n"),
+        encoding="utf-8",
+    )
+    found = validate(curated.root)
+    assert [(p.file, p.message.split(":")[0]) for p in found] == [
+        (str(orgs.resolve()), "YAML syntax error")
+    ]
+    # an id declared nowhere is still unknown
+    path = write_broken(curated, "  - kind: family\n    family: llama\n    developer: nobody\n")
+    p = only_problem(curated.root, path)
+    assert p.message.startswith("unknown id 'nobody'")
+
+
+def test_ids_of_entities_with_an_unknown_type_are_not_called_unknown(curated):
+    orgs = curated.source("x").parent.parent / "entities" / "organisations.yaml"
+    orgs.write_text(
+        orgs.read_text(encoding="utf-8").replace("type: developer", "type: developr"),
+        encoding="utf-8",
+    )
+    found = validate(curated.root)
+    assert [(p.file, p.line, p.field) for p in found] == [
+        (str(orgs.resolve()), 3, "organisations[0].type")
+    ], found
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [("0x_", "'0x_'"), ("!!int many", "'many'"), ("!!float x", "'x'")]
+)
+def test_values_yaml_cannot_convert_are_located_problems_not_crashes(curated, value, shown):
+    path = write_broken(
+        curated,
+        "  - kind: release\n    model: llama-3.1-405b\n    developer: meta\n"
+        f"    parameters: {value}\n",
+    )
+    p = only_problem(curated.root, path)
+    assert (p.line, p.field) == (11, "statements[0].parameters")
+    assert p.message == f"expected a positive whole number, got {shown}"
+
+
+@pytest.mark.parametrize("module", ["graph.curated.loader", "graph.curated.entities"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0

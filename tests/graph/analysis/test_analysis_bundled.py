@@ -9,8 +9,9 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from graph.analysis import coverage, explain, run_scenario
+from graph.analysis import coverage, explain, explain_path, run_scenario
 from graph.analysis.build import iri
+from graph.analysis.schema import kind
 from graph.store import Store
 
 AS_OF = "2026-11-28"  # the founding article's month
@@ -64,3 +65,21 @@ def test_explanation_of_an_uncovered_llama_names_the_missing_link(bundled):
     assert why.verdict == "uncovered"
     assert "no evaluation of" in why.text
     assert "Meta" in why.text and "testing agreement" in why.text
+
+
+def test_meta_to_ostp_goes_through_substantive_links_not_a_jurisdiction(bundled):
+    path = explain_path(bundled, "meta", "ostp")
+    kinds = [kind(bundled, n) for n in path.nodes[1:-1]]
+    assert "Jurisdiction" not in kinds, path.text
+    assert (path.nodes[0], path.nodes[-1]) == (iri("meta"), iri("ostp"))
+    assert all(step and all(f.sources for f in step) for step in path.steps)
+    # a jurisdiction-free path exists: the weighting found one no longer than needed
+    avoiding = explain_path(
+        bundled,
+        "meta",
+        "ostp",
+        exclude_kinds={"Concept", "Source", "SourceGraph", "Jurisdiction"},
+        kind_costs={},
+        hub_degree=float("inf"),
+    )
+    assert path.length <= avoiding.length + 2, (path.text, avoiding.text)
