@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pyoxigraph as ox
 import typer
 
 from api.cli_common import (
@@ -21,13 +20,6 @@ from graph.errors import InputError
 
 #: Formats `govkg load` bulk-loads into a checkpoint; JSON-LD and RDF/XML (small, and parsed
 #: with remote contexts and external entities checked) go through the transactional load.
-BULK_FORMATS = (
-    ox.RdfFormat.N_TRIPLES,
-    ox.RdfFormat.N_QUADS,
-    ox.RdfFormat.TURTLE,
-    ox.RdfFormat.TRIG,
-)
-
 BUILD_HELP = """Compile the curated YAML (graph/data/) and build the store from scratch.
 
 The new store is written next to the old one and swapped in only when complete, so a failed
@@ -131,25 +123,20 @@ def load(
 ) -> None:
     """Load an RDF file."""
     with handled():
+        from graph.backend import load_file
         from graph.formats import format_for_name, format_for_path
-        from graph.storedir import check_no_writer
 
         rdf_format = format_for_name(fmt) if fmt else format_for_path(file)
-        if store is not None or remote_config() is None:
-            # A writable server holds the store: say so, and where to send the data instead.
-            check_no_writer(store_path(store), f"load {file}")
         with progress_bar(f"loading {file.name}", "quads") as tick:
-            if remote_config() is None and rdf_format in BULK_FORMATS:
-                # Embedded store: checkpoint + bulk load + swap, atomic at bulk-load speed.
-                from graph.bulkload import load_by_swap
-
-                n = load_by_swap(
-                    store_path(store), file, rdf_format, graph, base_iri=base_iri, progress=tick
-                )
-            else:
-                s = open_store(store, write=True)
-                n = s.load(file, rdf_format, graph, base_iri=base_iri, progress=tick)
-                s.flush()
+            n = load_file(
+                file,
+                rdf_format,
+                graph,
+                store=store_path(store),
+                remote=None if store is not None else remote_config(),
+                base_iri=base_iri,
+                progress=tick,
+            )
         where = f"graph {graph}" if graph else "the store"
         out_console.print(f"loaded {n:,} quads from {file} into {where}", soft_wrap=True)
 
