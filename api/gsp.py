@@ -4,7 +4,10 @@
 (GET/HEAD) are open like queries; writes (PUT/POST/DELETE) need the bearer token. Why every
 write is one SPARQL Update: pyoxigraph runs an update in one transaction, so "replace this
 graph" (PUT) is all-or-nothing; the body is parsed completely first, so a malformed body
-changes nothing and is reported with its line and column.
+changes nothing and is reported with its line and column. On a remote backend a body of more
+than ``INSERT_BATCH`` triples goes to the server's own Graph Store endpoint instead (Virtuoso
+cannot parse one INSERT DATA that large), and the default graph, there the union of the named
+graphs, is not writable.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from api.curated_writes import CURATED_PREFIX, check_curated_write
 from api.security import check_write_auth
 from api.sparql_protocol import apply_update
 from graph.errors import InputError, NotFoundError, ParseError, UnsupportedFormatError
+from graph.remote import INSERT_BATCH, RemoteStore
 from graph.store import Store
 
 router = APIRouter(tags=["Graph Store Protocol"])
@@ -122,11 +126,14 @@ async def _write(request: Request, method: str) -> Response:
     if method == "DELETE":
 
         def drop(store: Store) -> bool:
+            _check_remote_target(store, target)
             if not _exists(store, target) or (
                 isinstance(target, ox.DefaultGraph) and not any(True for _ in _default(store))
             ):
                 return False
-            text = f"DROP {_graph_sparql(target)}"
+            # SILENT: the graph exists (checked above), and Virtuoso refuses a plain DROP of a
+            # graph that was created implicitly (by inserting into it) rather than by CREATE.
+            text = f"DROP SILENT {_graph_sparql(target)}"
             if isinstance(target, ox.NamedNode) and target.value.startswith(CURATED_PREFIX):
                 # Removing a graph can break references from other graphs: rehearse it too.
                 check_curated_write(store, lambda copy: apply_update(copy, text, None))
@@ -141,6 +148,7 @@ async def _write(request: Request, method: str) -> Response:
     insert = _insert_data(target, triples)
 
     def apply(store: Store) -> bool:
+        _check_remote_target(store, target)
         existed = _exists(store, target)
         ops = []
         if method == "PUT":
@@ -151,11 +159,37 @@ async def _write(request: Request, method: str) -> Response:
             text = " ;\n".join(ops)
             if isinstance(target, ox.NamedNode) and target.value.startswith(CURATED_PREFIX):
                 check_curated_write(store, lambda copy: apply_update(copy, text, None))
-            apply_update(store.oxigraph, text, None)
+            if isinstance(store, RemoteStore) and len(triples) > INSERT_BATCH:
+                assert isinstance(target, ox.NamedNode)  # _check_remote_target
+                _write_remote(store, method, target, triples)
+            else:
+                apply_update(store.oxigraph, text, None)
         return existed
 
     existed = await state.write(apply)
     return Response(status_code=204 if existed else 201)
+
+
+def _check_remote_target(store: Store, target: Target) -> None:
+    """Refuse default-graph writes on a remote backend, whose default graph is the union."""
+    if isinstance(store, RemoteStore) and isinstance(target, ox.DefaultGraph):
+        raise InputError(
+            "this server works on a remote SPARQL server, whose default graph is the union of "
+            "the named graphs: write to a named graph (`graph=IRI`) instead of `default`"
+        )
+
+
+def _write_remote(store: RemoteStore, method: str, target: ox.NamedNode, triples: list) -> None:
+    """A PUT or POST too large for one INSERT DATA, sent as the server's own graph write.
+
+    Why: Virtuoso's parser runs out of memory on an INSERT DATA of a few thousand triples. The
+    server's Graph Store endpoint takes the whole body in one request (without one, RemoteStore
+    writes batches of ``INSERT_BATCH``, which is not atomic).
+    """
+    if method == "PUT":
+        store.replace_graph(target.value, triples)
+    else:
+        store.add_to_graph(target.value, triples)
 
 
 def _default(store: Store):  # type: ignore[no-untyped-def]

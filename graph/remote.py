@@ -12,7 +12,10 @@ How the real servers' differences are absorbed (see docs/remote.md):
   and Oxigraph server's is a separate graph. So every query is sent with an explicit dataset
   (``default-graph-uri`` and ``named-graph-uri`` = the govkg graphs on the server) which gives
   exactly the embedded store's "union" semantics; "separate" uses an empty default graph.
-- Queries go as form POSTs (Virtuoso hangs on POSTed ``application/sparql-query``).
+- Queries go as form POSTs (Virtuoso hangs on POSTed ``application/sparql-query``), and only
+  text that starts with a query form: Virtuoso would execute an update sent as ``query=``.
+- Graphs a query names by ``GRAPH <iri>`` that the server lacks join ``named-graph-uri``:
+  Virtuoso otherwise counts 1 (and answers ASK true) over them.
 - SELECT/ASK results are read as SPARQL JSON; Virtuoso's legacy ``typed-literal`` term type and
   its ``1``/``0`` booleans are normalised before pyoxigraph parses them.
 - Parameters are bound by a ``VALUES`` block of serialised RDF terms (graph.remote_sparql).
@@ -34,15 +37,16 @@ from urllib.parse import urlencode
 import httpx
 import pyoxigraph as ox
 
-from graph.errors import (
-    AuthenticationError,
-    BackendError,
-    ForbiddenOperationError,
-    QuerySyntaxError,
-    QueryTimeoutError,
-    StoreError,
+from graph.errors import BackendError, InputError, QueryTimeoutError, StoreError
+from graph.remote_sparql import (
+    bind_values,
+    check_response,
+    graph_constants,
+    parse_results,
+    query_form,
+    with_base,
+    with_prefixes,
 )
-from graph.remote_sparql import bind_values, parse_results, query_form, with_base, with_prefixes
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -132,7 +136,8 @@ class RemoteStore:
             else:
                 auth = httpx.BasicAuth(config.user, password)
         self._client = httpx.Client(auth=auth, headers=headers, timeout=config.timeout)
-        self._graphs: tuple[float, list[str]] | None = None
+        #: (when listed, govkg's graphs, every graph the server holds incl. system graphs)
+        self._graphs: tuple[float, list[str], frozenset[str]] | None = None
 
     def __repr__(self) -> str:
         return f"RemoteStore({self.url!r})"
@@ -144,9 +149,20 @@ class RemoteStore:
     # -- HTTP ------------------------------------------------------------------------------
 
     def _send(
-        self, method: str, url: str, *, timeout: float | None = None, **kwargs
+        self,
+        method: str,
+        url: str,
+        *,
+        timeout: float | None = None,
+        sparql_lines: int | None = None,
+        **kwargs,
     ) -> httpx.Response:
-        """One request; every failure becomes a govkg error naming ``url``."""
+        """One request; every failure becomes a govkg error naming ``url``.
+
+        ``sparql_lines`` is set when the request carries a query or update: it is the number
+        of lines govkg prepended (BASE/PREFIX), so the server's line numbers in a syntax error
+        are turned back into the user's; a 400 then is a :class:`QuerySyntaxError`.
+        """
         limit = self.config.timeout if timeout is None else timeout
         try:
             response = self._client.request(method, url, timeout=limit, **kwargs)
@@ -161,37 +177,24 @@ class RemoteStore:
                 f"cannot reach the SPARQL server at {url}: {reason} "
                 "(is it running? check --endpoint / GOVKG_ENDPOINT)"
             ) from None
-        status = response.status_code
-        if status < 400:
-            return response
-        detail = " ".join(response.text.split())[:500]
-        if status == 401:
-            raise AuthenticationError(
-                f"the SPARQL server at {url} refused the credentials (HTTP 401); "
-                "check --user/--password/--auth or --bearer"
-            )
-        if status == 403:
-            raise ForbiddenOperationError(f"the SPARQL server at {url} refused: {detail}")
-        if status == 400:
-            raise QuerySyntaxError(f"the SPARQL server at {url} rejected the request: {detail}")
-        raise BackendError(f"the SPARQL server at {url} failed (HTTP {status}): {detail}")
+        return check_response(response, url, sparql_lines)
 
     # -- dataset ---------------------------------------------------------------------------
 
     def named_graphs(self) -> list[str]:
         """IRIs of the govkg graphs on the server (system graphs left out), sorted."""
+        return list(self._listing()[1])
+
+    def _listing(self) -> tuple[float, list[str], frozenset[str]]:
+        """The server's graphs, listed at most every ``_GRAPH_CACHE_SECONDS``."""
         now = time.monotonic()
         if self._graphs is not None and now - self._graphs[0] < _GRAPH_CACHE_SECONDS:
-            return list(self._graphs[1])
+            return self._graphs
         result = self._post_query(_internal("graphs"), [], [])
-        graphs = sorted(
-            row[0].value
-            for row in result
-            if isinstance(row[0], ox.NamedNode)
-            and not row[0].value.startswith(SYSTEM_GRAPH_PREFIXES)
-        )
-        self._graphs = (now, graphs)
-        return list(graphs)
+        every = frozenset(row[0].value for row in result if isinstance(row[0], ox.NamedNode))
+        graphs = sorted(g for g in every if not g.startswith(SYSTEM_GRAPH_PREFIXES))
+        self._graphs = (now, graphs, every)
+        return self._graphs
 
     def _changed(self) -> None:
         self._graphs = None
@@ -210,28 +213,47 @@ class RemoteStore:
         base_iri: str | None = None,
         timeout: float | None = None,
     ) -> QueryResult:
-        """Run a query with the embedded store's dataset semantics; pyoxigraph results."""
-        text = with_base(
-            with_prefixes(bind_values(sparql, substitutions or {}), prefixes), base_iri
-        )
-        graphs = self.named_graphs()
+        """Run a query with the embedded store's dataset semantics; pyoxigraph results.
+
+        Graphs a ``GRAPH <iri>`` of the query names that the server does not hold are added
+        to ``named-graph-uri``: they are empty, so no answer changes, but without them Virtuoso
+        counts 1 and answers ``ASK`` true over such a graph (docs/remote.md).
+        """
+        form = query_form(sparql)  # before anything is prepended: positions are the user's
+        bound = bind_values(sparql, substitutions or {})
+        text = with_base(with_prefixes(bound, prefixes), base_iri)
+        _, graphs, every = self._listing()
         dg = list(default_graph_uris or ())
         ng = list(named_graph_uris or ()) or graphs
         if not dg:
             dg = graphs if default_graph == "union" else []
-        return self._post_query(text, dg or [EMPTY_GRAPH], ng or [EMPTY_GRAPH], timeout=timeout)
+        absent = [g for g in graph_constants(text) if g not in every and g not in ng]
+        ng = ng + absent
+        shift = text.count("\n") - bound.count("\n")
+        return self._post_query(
+            text, dg or [EMPTY_GRAPH], ng or [EMPTY_GRAPH], timeout=timeout, form=form, shift=shift
+        )
 
     def _post_query(
-        self, text: str, dg: list[str], ng: list[str], *, timeout: float | None = None
+        self,
+        text: str,
+        dg: list[str],
+        ng: list[str],
+        *,
+        timeout: float | None = None,
+        form: str | None = None,
+        shift: int = 0,
     ) -> QueryResult:
-        form = query_form(text)
+        form = form or query_form(text)
         accept = _RDF_ACCEPT if form in ("CONSTRUCT", "DESCRIBE") else _RESULTS_ACCEPT
         data = [("query", text)]
         data += [("default-graph-uri", g) for g in dg]
         data += [("named-graph-uri", g) for g in ng]
         headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
         body = urlencode(data).encode("ascii")
-        response = self._send("POST", self.url, content=body, headers=headers, timeout=timeout)
+        response = self._send(
+            "POST", self.url, content=body, headers=headers, timeout=timeout, sparql_lines=shift
+        )
         return parse_results(response, self.url, ask=form == "ASK")
 
     # -- updates ---------------------------------------------------------------------------
@@ -253,6 +275,7 @@ class RemoteStore:
                 url,
                 content=text.encode("utf-8"),
                 headers={"Content-Type": "application/sparql-update; charset=utf-8"},
+                sparql_lines=text.count("\n") - sparql.count("\n"),
             )
         finally:
             self._changed()
@@ -330,6 +353,26 @@ class RemoteStore:
             self._changed()
         return len(set(triples))
 
+    def add_to_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        """Merge triples into one named graph: GSP POST, else batched INSERT DATA."""
+        self._check_writable()
+        triples = list(triples)
+        gsp = self.config.gsp_url()
+        try:
+            if gsp:
+                self._send(
+                    "POST",
+                    gsp,
+                    params={"graph": graph},
+                    content=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"",
+                    headers={"Content-Type": "application/n-triples"},
+                    timeout=max(self.config.timeout, 120.0),
+                )
+            else:
+                self._insert_batches(graph, triples)
+        finally:
+            self._changed()
+
     def _insert_batches(self, graph: str, triples: list[ox.Triple]) -> None:
         g = ox.NamedNode(graph)
         for start in range(0, len(triples), INSERT_BATCH):
@@ -359,7 +402,6 @@ class RemoteStore:
         Triples without a graph go to ``graph``; a default-graph triple with no ``graph`` is
         refused, since govkg keeps everything in named graphs on a remote server.
         """
-        from graph.errors import InputError
         from graph.store import parse_quads
 
         self._check_writable()

@@ -23,7 +23,13 @@ from collections.abc import Mapping
 import httpx
 import pyoxigraph as ox
 
-from graph.errors import BackendError, InputError
+from graph.errors import (
+    AuthenticationError,
+    BackendError,
+    ForbiddenOperationError,
+    InputError,
+    QuerySyntaxError,
+)
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
@@ -70,11 +76,87 @@ def _tokens(text: str):
 
 
 def query_form(text: str) -> str:
-    """``SELECT``, ``CONSTRUCT``, ``DESCRIBE`` or ``ASK``; :class:`InputError` if none."""
-    for _, tok in _tokens(text):
+    """``SELECT``, ``CONSTRUCT``, ``DESCRIBE`` or ``ASK``: the first keyword after the prologue.
+
+    Why the *first* keyword, not any: Virtuoso executes SPARQL Update (and its own ``DEFINE``
+    pragmas) sent as ``query=``, so ``INSERT {...} WHERE { { SELECT ... } }`` would write through
+    a read-only govkg server. Only BASE/PREFIX declarations may come before the query form;
+    anything else is a :class:`QuerySyntaxError` with its position, and nothing is sent.
+    """
+    for pos, tok in _tokens(text):
+        if tok in ("BASE", "PREFIX"):
+            continue
         if tok in _FORMS:
             return tok
-    raise InputError("this is not a SPARQL query: no SELECT, CONSTRUCT, DESCRIBE or ASK found")
+        line, column = _position(text, pos)
+        found = text[pos : pos + len(tok)]
+        raise QuerySyntaxError(
+            f"SPARQL syntax error at {line}:{column}: expected SELECT, CONSTRUCT, DESCRIBE or ASK "
+            f"after the BASE/PREFIX declarations, found {found!r} (updates go in `update=`)"
+        )
+    raise QuerySyntaxError(
+        "SPARQL syntax error: this is not a SPARQL query (no SELECT, CONSTRUCT, DESCRIBE or ASK)"
+    )
+
+
+def _position(text: str, pos: int) -> tuple[int, int]:
+    """1-based line and column of the character at ``pos``."""
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+_TERM = re.compile(
+    "|".join(
+        [
+            r"#[^\n]*",  # comment
+            r"'''(?:[^'\\]|\\.|'(?!''))*'''",
+            r'"""(?:[^"\\]|\\.|"(?!""))*"""',
+            r"'(?:[^'\\\n]|\\.)*'",
+            r'"(?:[^"\\\n]|\\.)*"',
+            r"(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)",
+            r"(?P<pname>(?:[A-Za-z][\w\-.]*)?:[\w\-.:%]*)",
+            r"[?$]\w+",  # variable
+            r"(?P<word>[A-Za-z_]\w*)",
+            r"\S",
+        ]
+    )
+)
+
+
+def graph_constants(text: str) -> list[str]:
+    """Absolute IRIs named by ``GRAPH <iri>`` / ``GRAPH pfx:name`` patterns of a query.
+
+    Why: Virtuoso answers ``COUNT(*)`` = 1 and ``ASK`` = true for ``GRAPH <g> {...}`` when
+    ``g`` is not among the request's ``named-graph-uri`` (it should be 0 and false). Adding a
+    graph the server does not hold to the dataset changes no answer and avoids that, so
+    :meth:`graph.remote.RemoteStore.query` adds these. Prefixed names are resolved with the
+    query's own PREFIX declarations, relative IRIs against its BASE; others are left out.
+    """
+    from urllib.parse import urljoin
+
+    prefixes: dict[str, str] = {}
+    base: str | None = None
+    out: list[str] = []
+    previous: list[str] = ["", ""]
+    for m in _TERM.finditer(text):
+        value = m.group(0)
+        iri = m.group("iri")
+        pname = m.group("pname")
+        word = (m.group("word") or "").upper()
+        if iri is not None:
+            resolved = urljoin(base, iri[1:-1]) if base else iri[1:-1]
+            if previous[-1] == "BASE":
+                base = resolved
+            elif previous[-2] == "PREFIX" and previous[-1].endswith(":"):
+                prefixes[previous[-1][:-1]] = resolved
+            elif previous[-1] == "GRAPH" and ":" in resolved:
+                out.append(resolved)
+        elif pname is not None and previous[-1] == "GRAPH":
+            name, _, local = pname.partition(":")
+            if name in prefixes:
+                out.append(prefixes[name] + local)
+        previous = [previous[-1], word or value]
+    return list(dict.fromkeys(out))
 
 
 def _where_brace(text: str) -> int:
@@ -154,6 +236,50 @@ def with_prefixes(text: str, prefixes: Mapping[str, str] | None) -> str:
 def with_base(text: str, base_iri: str | None) -> str:
     """Prepend a ``BASE`` declaration (the SPARQL Protocol has no base-IRI parameter)."""
     return f"BASE {ox.NamedNode(base_iri)}\n{text}" if base_iri else text
+
+
+def check_response(response: httpx.Response, url: str, sparql_lines: int | None) -> httpx.Response:
+    """``response`` if it succeeded, else the govkg error for its status, naming ``url``.
+
+    ``sparql_lines`` is given when the request carried a query or update: then a 400 is the
+    server's verdict on the user's text, a :class:`QuerySyntaxError` (see
+    :func:`server_syntax_error`); otherwise a 400 is an :class:`InputError`.
+    """
+    status = response.status_code
+    if status < 400:
+        return response
+    detail = " ".join(response.text.split())[:500]
+    if status == 401:
+        raise AuthenticationError(
+            f"the SPARQL server at {url} refused the credentials (HTTP 401); "
+            "check --user/--password/--auth or --bearer"
+        )
+    if status == 403:
+        raise ForbiddenOperationError(f"the SPARQL server at {url} refused: {detail}")
+    if status == 400 and sparql_lines is not None:
+        raise QuerySyntaxError(server_syntax_error(response.text, url, sparql_lines))
+    if status == 400:
+        raise InputError(f"the SPARQL server at {url} rejected the request: {detail}")
+    raise BackendError(f"the SPARQL server at {url} failed (HTTP {status}): {detail}")
+
+
+def server_syntax_error(body: str, url: str, shift: int) -> str:
+    """The message of a query or update the server rejected (HTTP 400), in the user's lines.
+
+    Virtuoso answers ``Virtuoso 37000 Error SP030: SPARQL compiler, line N: syntax error at
+    ...`` and echoes the query after ``SPARQL query:`` with its dataset pragmas (left out here:
+    long and not the user's text); Oxigraph server answers ``error at L:C: ...``. Line numbers
+    count the ``shift`` lines govkg prepended (BASE/PREFIX), so they are moved back by that.
+    """
+    text = " ".join(body.split("\nSPARQL query:")[0].split())[:500] or "no detail given"
+
+    def user_line(m: re.Match[str]) -> str:
+        line = int(m.group(2))
+        return m.group(1) + str(max(line - shift, 1) if line else line)
+
+    text = re.sub(r"(\bline )(\d+)", user_line, text)
+    text = re.sub(r"(\berror at )(\d+)(?=:\d+)", user_line, text)
+    return f"SPARQL syntax error: {text} (reported by the SPARQL server at {url})"
 
 
 def parse_results(response: httpx.Response, url: str, *, ask: bool = False) -> QueryResult:

@@ -5,8 +5,15 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from graph.errors import InputError
-from graph.remote_sparql import bind_values, query_form, with_prefixes
+from graph.errors import InputError, QuerySyntaxError
+from graph.remote_sparql import (
+    bind_values,
+    graph_constants,
+    query_form,
+    server_syntax_error,
+    with_base,
+    with_prefixes,
+)
 
 XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 
@@ -24,9 +31,42 @@ def test_query_form(text: str, form: str) -> None:
     assert query_form(text) == form
 
 
-def test_not_a_query() -> None:
-    with pytest.raises(InputError):
-        query_form("INSERT DATA { <http://a> <http://b> <http://c> }")
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("INSERT DATA { <http://a> <http://b> <http://c> }", "1:1"),
+        # Virtuoso would run these as updates: a SELECT inside is not the query form.
+        ("INSERT { ?s ?p 1 } WHERE { { SELECT * { ?s ?p ?o } } }", "1:1"),
+        ("PREFIX e: <http://e/>\n  DELETE { ?s ?p ?o } WHERE { { SELECT * {} } }", "2:3"),
+        ("DEFINE sql:log-enable 3 SELECT * {}", "1:1"),  # Virtuoso pragma, not SPARQL
+        ("SELEC * {}", "1:1"),
+    ],
+)
+def test_not_a_query(text: str, where: str) -> None:
+    with pytest.raises(QuerySyntaxError, match=f"at {where}:"):
+        query_form(text)
+
+
+def test_graph_constants_resolved_like_the_engine() -> None:
+    text = with_base(
+        "PREFIX g: <http://g/>\n"
+        "SELECT * { GRAPH g:one { ?s ?p ?o } GRAPH <rel> {} graph <http://abs/x> {} "
+        "GRAPH ?v {} GRAPH u:undeclared {} # GRAPH <http://comment/>\n"
+        "FILTER (?o != 'GRAPH <http://string/>') }",
+        "http://base/dir/",
+    )
+    assert graph_constants(text) == ["http://g/one", "http://base/dir/rel", "http://abs/x"]
+
+
+def test_server_syntax_error_in_the_users_lines() -> None:
+    virtuoso = (
+        "Virtuoso 37000 Error SP030: SPARQL compiler, line 4: syntax error at '}' before '}'\n\n"
+        "SPARQL query:\ndefine input:default-graph-uri <http://g> BASE <http://b>\n..."
+    )
+    text = server_syntax_error(virtuoso, "http://v/sparql", 1)
+    assert "SP030" in text and "line 3:" in text and "define input" not in text
+    oxigraph = server_syntax_error("error at 3:7: expected one of ...", "http://o/query", 2)
+    assert "error at 1:7" in oxigraph
 
 
 def test_values_bound_like_substitution_on_a_real_engine() -> None:
