@@ -129,7 +129,7 @@ class AppState:
             try:
                 return await loop.run_in_executor(None, fn, store)
             except (OSError, RuntimeError) as exc:
-                if self.watcher is None or not stale_handle(exc):
+                if self.watcher is None or not stale_handle(exc, store.path or Path()):
                     raise  # a writable or remote store is never swapped under the server
                 await self.refresh()
                 if attempt == 2 or self.store is store:
@@ -216,10 +216,20 @@ def _open_read_only(path: Path) -> Store:
     return Store.open(path, read_only=True)
 
 
-def stale_handle(exc: BaseException) -> bool:
-    """Whether a RocksDB error means the handle's files were replaced (a swap), not damage."""
+def stale_handle(exc: BaseException, store_path: Path) -> bool:
+    """Whether a RocksDB error means the handle's files were replaced (a swap), not damage.
+
+    Only errors about files inside the store count: RocksDB names the file it could not open.
+    A missing file elsewhere (a query file, a template) is a real error, not a swap.
+    """
     text = str(exc)
-    return "No such file or directory" in text or "Corruption" in text
+    if (
+        isinstance(exc, OSError)
+        and exc.filename
+        and not str(exc.filename).startswith(str(store_path))
+    ):
+        return False
+    return str(store_path) in text and ("No such file or directory" in text or "Corruption" in text)
 
 
 def state_of(request: Request) -> AppState:

@@ -290,3 +290,18 @@ def test_a_writable_server_makes_the_cli_refuse_to_replace_its_store(
     assert [line.strip() for line in listed.stdout.splitlines()] == ["o", "server", "server too"]
     rebuilt = govkg("--store", str(store), "build", "--data", str(data[1]))
     assert rebuilt.returncode == 0, rebuilt.stderr
+
+
+def test_only_errors_about_the_stores_own_files_count_as_a_swap() -> None:
+    from api.app_state import stale_handle
+
+    store = Path("/srv/govkg/store")
+    rocks = RuntimeError(
+        "IO error: No such file or directory: While open a file for random read: "
+        "/srv/govkg/store/000054.sst"
+    )
+    assert stale_handle(rocks, store)
+    assert stale_handle(RuntimeError("Corruption: bad block in /srv/govkg/store/MANIFEST-9"), store)
+    query_file = FileNotFoundError(2, "No such file or directory", "/app/graph/queries/x.rq")
+    assert not stale_handle(query_file, store)
+    assert not stale_handle(RuntimeError("No such file or directory: /tmp/other"), store)
