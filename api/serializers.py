@@ -1,9 +1,20 @@
 """SPARQL results and RDF serialisation for the HTTP API (runs inside query workers).
 
-Why not pyoxigraph's own ``QuerySolutions.serialize``: the result-size cap needs the rows counted
-before anything is written, and a consumed iterator cannot be handed back to pyoxigraph. So
-SELECT rows are collected (at most ``max_results``) and written here in the four W3C result
-formats; graphs are written by pyoxigraph from the collected triples.
+Two ways to write a SELECT result:
+
+- **natively** (:func:`native_select`, pyoxigraph's ``QuerySolutions.serialize``, several
+  times faster) for SPARQL JSON and XML. The native writer consumes the whole iterator, so the
+  row cap cannot stop it early: it writes into a :class:`BoundedSink` (a byte budget bounds
+  memory) and :func:`solutions_over` counts the written solutions exactly afterwards. Its
+  output is the same results document as the Python writers' (checked term by term in
+  tests/api/test_worker_native.py), without the optional whitespace.
+- **in Python** (the ``select_*`` writers): rows are collected (at most ``max_results``) and
+  written here; used when a native result outgrows its budget, and always for CSV and TSV:
+  govkg writes doubles in CSV in XSD canonical form and TSV terms in the forms its clients
+  already parse, where the native writers differ (``1000000`` for ``1.0E6``, bare
+  ``1.5``/``true``, raw control characters, RDF 1.2 triple-term syntax).
+
+Graphs are written by pyoxigraph from the collected triples.
 """
 
 from __future__ import annotations
@@ -11,6 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
@@ -203,3 +215,82 @@ def graph(triples: list, media_type: str) -> bytes:
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
         return ox.serialize(quads, format=fmt) or b""
     return ox.serialize(triples, format=fmt) or b""
+
+
+#: The SELECT result formats pyoxigraph writes exactly as clients expect (see the module doc).
+NATIVE_SELECT_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+}
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+class BudgetExceeded(Exception):
+    """Raised by :class:`BoundedSink` to stop a native writer that outgrew its budget."""
+
+
+class BoundedSink:
+    """A binary file-like target for pyoxigraph's writers that refuses to grow past ``budget``.
+
+    pyoxigraph writes through it in chunks (8 KiB) and passes the exception raised here back
+    to the caller, so a runaway result stops within one chunk of the budget.
+    """
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.size = 0
+        self.overflowed = False
+        self._parts: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        """Keep ``data``, or raise :class:`BudgetExceeded` once the budget is passed."""
+        self.size += len(data)
+        if self.size > self.budget:
+            self.overflowed = True
+            self._parts.clear()
+            raise BudgetExceeded(f"native output passed {self.budget} bytes")
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        """Nothing is buffered here."""
+
+    def getvalue(self) -> bytes:
+        """Everything written so far."""
+        return b"".join(self._parts)
+
+
+def native_select(result: ox.QuerySolutions, media_type: str, output: BoundedSink) -> None:
+    """Write the whole SELECT result with pyoxigraph's serialiser (consumes it) to ``output``."""
+    result.serialize(output, format=NATIVE_SELECT_FORMATS[media_type])
+
+
+def solutions_over(body: bytes, media_type: str, cap: int) -> bool:
+    """Whether a natively written SELECT result holds more than ``cap`` solutions (exact).
+
+    XML: every solution is one ``<result>`` element, and ``<`` inside values is escaped, so the
+    tag's bytes occur nowhere else. JSON: every solution is an object, so the number of ``{``
+    bytes (less the document's three) bounds the count from above and usually settles it; only
+    above the cap are the solutions counted exactly (:func:`json_solution_count`).
+    """
+    if media_type == "application/sparql-results+xml":
+        return body.count(b"<result>") > cap
+    if body.count(b"{") - 3 <= cap:
+        return False
+    return json_solution_count(body) > cap
+
+
+def json_solution_count(body: bytes) -> int:
+    """The number of solutions in a compact SPARQL JSON SELECT document.
+
+    With every string removed, the document is ``{:{:[,,]},:{:[{...},{...}]}}``: solutions
+    are the only objects that follow ``[`` or ``,`` (binding values and triple parts follow a
+    key's ``:``, and ``vars`` holds only strings).
+    """
+    if b'\\"' not in body:  # no escaped quote: every '"' opens or closes a string
+        skeleton = b"".join(body.split(b'"')[::2])
+    else:
+        skeleton = _JSON_STRING.sub(b"", body)
+    skeleton = re.sub(rb"\s+", b"", skeleton)
+    return skeleton.count(b"[{") + skeleton.count(b",{")

@@ -1,20 +1,29 @@
-"""What a query worker does with one job (runs inside the worker process only).
+"""What a query worker process does: its main loop, and what it does with one job.
 
-Kept apart from :mod:`api.workers` so the server process never imports the engine-facing code
-paths it must not run on its event loop. The SERVICE/LOAD policy is enforced here, before the
-engine sees the text, so its cost is bounded by the same deadline as the query.
+Runs inside the worker process only (:func:`child_entry` is the process's entry point), kept
+apart from :mod:`api.workers` so the server process never imports the engine-facing code paths
+it must not run on its event loop. The worker side is deliberately simple and blocking: read a
+job, answer it, repeat; the parent kills the process at the deadline. The SERVICE/LOAD policy is
+enforced here, before the engine sees the text, so its cost is bounded by the same deadline as
+the query.
 """
 
 from __future__ import annotations
 
+import functools
+import json
+import socket
+import time
 from typing import Any
 
 import pyoxigraph as ox
 
 from api import negotiation, serializers
 from api.security import check_remote_access
+from api.worker_channel import read_frame, write_frame
 from api.workers import Job, Outcome, WorkerConfig
 from graph.errors import (
+    GovkgError,
     InputError,
     NotFoundError,
     QuerySyntaxError,
@@ -22,6 +31,77 @@ from graph.errors import (
     StoreError,
 )
 from graph.store import Store
+
+#: Content negotiation per (Accept header, offers), remembered: clients repeat their headers.
+_negotiate = functools.lru_cache(maxsize=256)(negotiation.negotiate)
+
+#: How often a worker reopens the store when its read-only snapshot went stale mid-read.
+STALE_RETRIES = 3
+
+
+def open_worker_backend(config: WorkerConfig):  # -> Store | RemoteStore
+    """The worker's backend: a read-only snapshot of the store, or the remote server."""
+    from graph.backend import open_backend
+
+    if config.remote:
+        from graph.remote import RemoteConfig
+
+        return open_backend(remote=RemoteConfig(**config.remote), read_only=True)
+    return open_backend(config.store, read_only=True)
+
+
+def child_entry(fd: int, config_json: str) -> None:
+    """Entry point of a worker process (``python -c``, started by ``WorkerHandle``)."""
+    sock = socket.socket(fileno=fd)
+    sock.setblocking(True)
+    worker_main(sock, WorkerConfig(**json.loads(config_json)))
+
+
+def worker_main(sock: socket.socket, config: WorkerConfig) -> None:
+    """Open the store, say ``ready``, then answer jobs until the socket closes."""
+    store = None
+    generation = -1
+    try:
+        store = open_worker_backend(config)
+        generation = 0
+        write_frame(sock, ("ready", None))
+    except GovkgError as exc:
+        write_frame(sock, ("error", (type(exc).__name__, exc.message)))
+        return
+    while True:
+        try:
+            job: Job = read_frame(sock)
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        for attempt in range(STALE_RETRIES + 1):
+            try:
+                if job.generation != generation or attempt:
+                    store = None
+                    store = open_worker_backend(config)
+                    generation = job.generation
+                reply: tuple[str, Any] = ("ok", execute(store, job, config))
+            except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
+                if attempt < STALE_RETRIES and _stale_snapshot(exc):
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                if isinstance(exc, GovkgError):
+                    reply = ("error", (type(exc).__name__, exc.message))
+                else:
+                    reply = ("crash", f"{type(exc).__name__}: {exc}")
+            try:
+                write_frame(sock, reply)
+            except OSError:
+                return
+            break
+
+
+def _stale_snapshot(exc: BaseException) -> bool:
+    """A read-only RocksDB open can race the writer's compaction: files it listed are gone.
+
+    Reopening gives a fresh, consistent view, so these errors are retried, never shown.
+    """
+    text = str(exc)
+    return "Corruption" in text or "No such file or directory" in text
 
 
 def _substitution(kind: str, value: str) -> ox.NamedNode | ox.Literal:
@@ -98,13 +178,15 @@ def _json_rows(variables: list[str], rows: list[list]) -> list[dict[str, Any]]:
 def _sparql(store: Store, job: Job, config: WorkerConfig) -> Outcome:
     result = _run_query(store, job, config)
     if isinstance(result, ox.QueryBoolean):
-        media = negotiation.negotiate(job.accept, negotiation.RESULTS_TYPES)
+        media = _negotiate(job.accept, negotiation.RESULTS_TYPES)
         return Outcome(media_type=media, body=serializers.ask(bool(result), media))
     if isinstance(result, ox.QuerySolutions):
-        media = negotiation.negotiate(job.accept, negotiation.RESULTS_TYPES)
+        media = _negotiate(job.accept, negotiation.RESULTS_TYPES)
+        if media in serializers.NATIVE_SELECT_FORMATS:
+            return _native_select(store, job, config, result, media)
         variables, rows = _collect_rows(result, config.max_results)
         return Outcome(media_type=media, body=serializers.SELECT_WRITERS[media](variables, rows))
-    media = negotiation.negotiate(job.accept, negotiation.GRAPH_TYPES)
+    media = _negotiate(job.accept, negotiation.GRAPH_TYPES)
     triples = []
     for triple in result:
         if len(triples) >= config.max_results:
@@ -123,3 +205,41 @@ def _question(store: Store, job: Job, config: WorkerConfig) -> Outcome:
     if len(result.terms) > config.max_results:
         raise _too_large(config.max_results)
     return Outcome(variables=columns, rows=_json_rows(columns, result.terms))
+
+
+def _native_select(
+    store: Store, job: Job, config: WorkerConfig, result: ox.QuerySolutions, media: str
+) -> Outcome:
+    """A SELECT written by pyoxigraph's own serialiser, with the row cap enforced exactly.
+
+    The native writer consumes the whole iterator, so the cap cannot stop it after ``cap``
+    rows. Instead its output goes into a sink with a byte budget: a result that fits is counted
+    exactly on its bytes (:func:`serializers.solutions_over`, 413 above the cap); one that
+    outgrows the budget is abandoned and the query is run again on the row-capped Python path.
+    The budget only bounds memory; the row count alone decides the 413.
+    """
+    sink = serializers.BoundedSink(native_budget(config.max_results))
+    try:
+        serializers.native_select(result, media, sink)
+    except Exception:
+        if not sink.overflowed:
+            raise
+        result = _run_query(store, job, config)
+        if not isinstance(result, ox.QuerySolutions):  # the same text cannot change form
+            raise StoreError("the query changed form when run again") from None
+        variables, rows = _collect_rows(result, config.max_results)
+        return Outcome(media_type=media, body=serializers.SELECT_WRITERS[media](variables, rows))
+    body = sink.getvalue()
+    if serializers.solutions_over(body, media, config.max_results):
+        raise _too_large(config.max_results)
+    return Outcome(media_type=media, body=body)
+
+
+def native_budget(max_results: int) -> int:
+    """Bytes a natively written SELECT may take before the row-capped Python path takes over.
+
+    About 512 bytes per allowed row (a typical three-term row is ~200), at least 1 MiB, at
+    most 64 MiB: a result near the cap stays native, a runaway one costs little before the
+    switch.
+    """
+    return min(64 << 20, max(1 << 20, max_results * 512))

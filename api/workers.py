@@ -4,8 +4,9 @@ Why processes: neither pyoxigraph nor rdflib can cancel a running query, an aggr
 its work before the first row, and a thread left running keeps a core busy after its client has
 gone. So every query runs in a worker process that opens the store read-only (a read-only open
 works while the server holds the store for writing, and sees a snapshot as of its open); at the
-deadline the parent kills the worker and starts a fresh one. The event loop only ever waits on a
-pipe in a helper thread, so a heavy query never stalls other requests.
+deadline, a timer on the event loop fails the request and the parent kills the worker at once
+and starts a fresh one. The event loop waits for answers itself (:mod:`api.worker_channel`), so
+a heavy query never stalls other requests and no request pays a thread hop.
 
 After a write the parent calls :meth:`WorkerPool.invalidate`; each job carries the pool's
 generation and a worker whose snapshot is older reopens the store before running it.
@@ -17,23 +18,19 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
-import socket
-import subprocess
-import sys
 import time
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import graph.errors as gerr
+from api.worker_channel import DeadlinePassed, WorkerHandle
 from graph.errors import GovkgError, QueryTimeoutError, StoreError
 
 log = logging.getLogger("govkg.api.workers")
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 READY_TIMEOUT = 60.0
 
 
@@ -76,122 +73,6 @@ class WorkerConfig:
     remote: dict | None = None
 
 
-def open_worker_backend(config: WorkerConfig):  # -> Store | RemoteStore
-    """The worker's backend: a read-only snapshot of the store, or the remote server."""
-    from graph.backend import open_backend
-
-    if config.remote:
-        from graph.remote import RemoteConfig
-
-        return open_backend(remote=RemoteConfig(**config.remote), read_only=True)
-    return open_backend(config.store, read_only=True)
-
-
-# -- inside the worker process ---------------------------------------------------------------
-
-
-def _worker_main(conn: Connection, config: WorkerConfig) -> None:
-    """Worker loop: open the store, then answer jobs until the pipe closes."""
-    from api.worker_exec import execute  # imported here: the child pays the import, not the parent
-
-    store = None
-    generation = -1
-    try:
-        store = open_worker_backend(config)
-        generation = 0
-        conn.send(("ready", None))
-    except GovkgError as exc:
-        conn.send(("error", (type(exc).__name__, exc.message)))
-        return
-    while True:
-        try:
-            job: Job = conn.recv()
-        except (EOFError, OSError, KeyboardInterrupt):
-            return
-        for attempt in range(STALE_RETRIES + 1):
-            try:
-                if job.generation != generation or attempt:
-                    store = None
-                    store = open_worker_backend(config)
-                    generation = job.generation
-                conn.send(("ok", execute(store, job, config)))
-            except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
-                if attempt < STALE_RETRIES and _stale_snapshot(exc):
-                    time.sleep(0.05 * (attempt + 1))
-                    continue
-                if isinstance(exc, GovkgError):
-                    conn.send(("error", (type(exc).__name__, exc.message)))
-                else:
-                    conn.send(("crash", f"{type(exc).__name__}: {exc}"))
-            break
-
-
-#: How often a worker reopens the store when its read-only snapshot went stale mid-read.
-STALE_RETRIES = 3
-
-
-def _stale_snapshot(exc: BaseException) -> bool:
-    """A read-only RocksDB open can race the writer's compaction: files it listed are gone.
-
-    Reopening gives a fresh, consistent view, so these errors are retried, never shown.
-    """
-    text = str(exc)
-    return "Corruption" in text or "No such file or directory" in text
-
-
-# -- in the server process -------------------------------------------------------------------
-
-
-def child_entry(fd: int, config_json: str) -> None:
-    """Entry point of a worker process started by :class:`_Worker` (``python -c``)."""
-    conn = Connection(fd)
-    _worker_main(conn, WorkerConfig(**json.loads(config_json)))
-
-
-class _Worker:
-    """A handle on one worker process and the parent end of its socket.
-
-    Why ``subprocess`` and not ``multiprocessing.Process``: a spawned multiprocessing child
-    re-imports the parent's ``__main__`` (the CLI, a test runner, a user's script), which may not
-    be import-safe; a fresh interpreter running :func:`child_entry` depends on nothing but govkg.
-    """
-
-    def __init__(self, config: WorkerConfig) -> None:
-        parent_sock, child_sock = socket.socketpair()
-        self.conn = Connection(parent_sock.detach())
-        child_fd = child_sock.detach()
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH", "")) if p
-        )
-        config_literal = json.dumps(json.dumps(asdict(config)))
-        code = f"from api.workers import child_entry; child_entry({child_fd}, {config_literal})"
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", code], pass_fds=(child_fd,), env=env, cwd=str(PROJECT_ROOT)
-        )
-        os.close(child_fd)
-
-    def wait_ready(self) -> None:
-        """Block until the worker has opened the store (run in a helper thread)."""
-        if not self.conn.poll(READY_TIMEOUT):
-            self.kill()
-            raise StoreError("a query worker did not start in time")
-        status, payload = self.conn.recv()
-        if status != "ready":
-            self.kill()
-            name, message = payload
-            raise StoreError(f"a query worker could not open the store: {message}")
-
-    def kill(self) -> None:
-        """Stop the process now; the work it was doing stops with it."""
-        with contextlib.suppress(Exception):
-            self.process.kill()
-        with contextlib.suppress(Exception):
-            self.process.wait(timeout=5)
-        with contextlib.suppress(Exception):
-            self.conn.close()
-
-
 class WorkerPool:
     """A fixed number of query worker processes, used one job at a time each."""
 
@@ -210,9 +91,13 @@ class WorkerPool:
         )
         self.size = max(1, size)
         self.generation = 0
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
-        self._all: set[_Worker] = set()
-        self._threads = ThreadPoolExecutor(max_workers=self.size * 2 + 2, thread_name_prefix="pool")
+        #: Free workers, and the requests waiting for one (first come, first served): a freed
+        #: worker goes straight to the oldest waiter, so nobody is woken to find nothing.
+        self._idle: deque[WorkerHandle] = deque()
+        self._waiting: deque[asyncio.Future[WorkerHandle]] = deque()
+        self._all: set[WorkerHandle] = set()
+        # Only for starting and reaping processes, never per request.
+        self._threads = ThreadPoolExecutor(max_workers=self.size + 2, thread_name_prefix="pool")
         self._closed = False
 
     async def start(self) -> None:
@@ -221,64 +106,128 @@ class WorkerPool:
 
     async def _spawn(self) -> None:
         loop = asyncio.get_running_loop()
-        worker = await loop.run_in_executor(self._threads, _Worker, self.config)
+        config_json = json.dumps(asdict(self.config))
+        worker = await loop.run_in_executor(self._threads, WorkerHandle, config_json)
         self._all.add(worker)
+        worker.attach(loop, self._died_idle)
         try:
-            await loop.run_in_executor(self._threads, worker.wait_ready)
+            status, payload = await asyncio.wait_for(worker.expect(), READY_TIMEOUT)
+        except TimeoutError:
+            self._discard(worker)
+            raise StoreError("a query worker did not start in time") from None
+        except (EOFError, OSError) as exc:
+            self._discard(worker)
+            raise StoreError(f"a query worker exited while starting ({exc})") from None
         except BaseException:
-            self._all.discard(worker)
+            self._discard(worker)
             raise
+        finally:
+            worker.done_waiting()
+        if status != "ready":
+            self._discard(worker)
+            name, message = payload
+            raise StoreError(f"a query worker could not open the store: {message}")
         if self._closed:
-            worker.kill()
+            self._discard(worker)
             return
-        self._idle.put_nowait(worker)
+        self._release(worker)
 
-    def _replace(self, worker: _Worker) -> None:
-        """Kill ``worker`` and start a successor in the background."""
+    def _release(self, worker: WorkerHandle) -> None:
+        """Give a free worker to the oldest request still waiting, else keep it idle."""
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_result(worker)
+                return
+        self._idle.append(worker)
+
+    def _discard(self, worker: WorkerHandle) -> None:
+        """Kill ``worker`` now and reap it off the loop; no successor."""
         self._all.discard(worker)
-        with contextlib.suppress(Exception):
-            worker.process.kill()  # a signal: instant, so the work has stopped when we answer
-        loop = asyncio.get_running_loop()
-        loop.run_in_executor(self._threads, worker.kill)  # reap the process off the loop
+        worker.detach()
+        worker.signal_kill()
+        with contextlib.suppress(RuntimeError):  # the executor is shut down at close
+            asyncio.get_running_loop().run_in_executor(self._threads, worker.reap)
+
+    def _replace(self, worker: WorkerHandle) -> None:
+        """Kill ``worker`` and start a successor in the background (once per worker)."""
+        if worker not in self._all:
+            return
+        self._discard(worker)
         if not self._closed:
-            task = loop.create_task(self._spawn())
+            task = asyncio.get_running_loop().create_task(self._spawn())
             task.add_done_callback(_log_failure)
+
+    def _died_idle(self, worker: WorkerHandle) -> None:
+        """An idle worker's socket closed (it crashed or was killed): start its successor now."""
+        log.warning("an idle query worker (pid %s) exited; starting another", worker.process.pid)
+        with contextlib.suppress(ValueError):
+            self._idle.remove(worker)
+        self._replace(worker)
 
     def invalidate(self) -> None:
         """Make every later job see the store as it is now (after a write)."""
         self.generation += 1
 
+    async def _acquire(self, timeout: float, deadline: float) -> WorkerHandle:
+        """A live idle worker, waiting at most until ``deadline``."""
+        loop = asyncio.get_running_loop()
+        while True:
+            if self._idle:
+                worker = self._idle.popleft()
+            else:
+                waiter: asyncio.Future[WorkerHandle] = loop.create_future()
+                self._waiting.append(waiter)
+                timer = loop.call_at(deadline, _expire, waiter)
+                try:
+                    worker = await waiter
+                except DeadlinePassed:
+                    with contextlib.suppress(ValueError):
+                        self._waiting.remove(waiter)
+                    raise QueryTimeoutError(
+                        f"no query worker became free within {timeout:g} s (all are busy with "
+                        "other queries); try again later"
+                    ) from None
+                except asyncio.CancelledError:
+                    # Cancelled after a worker was handed over: pass it on, never lose it.
+                    if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                        self._release(waiter.result())
+                    raise
+                finally:
+                    timer.cancel()
+            if not worker.dead:
+                return worker
+            self._replace(worker)  # no-op when its successor is already on its way
+
     async def run(self, job: Job, timeout: float) -> Outcome:
         """Run ``job`` within ``timeout`` seconds (waiting for a free worker counts too)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), timeout)
-        except TimeoutError:
-            raise QueryTimeoutError(
-                f"no query worker became free within {timeout:g} s (all are busy with other "
-                "queries); try again later"
-            ) from None
+        worker = await self._acquire(timeout, deadline)
         job.generation = self.generation
         healthy = False
+        waiter = worker.expect()
+        timer = loop.call_at(deadline, _expire, waiter)
         try:
-            worker.conn.send(job)
-            remaining = max(0.0, deadline - loop.time())
-            ready = await loop.run_in_executor(self._threads, worker.conn.poll, remaining)
-            if not ready:
-                raise QueryTimeoutError(
-                    f"the query did not finish within {timeout:g} s and was stopped; "
-                    "narrow it (LIMIT, more specific patterns) or ask for a longer `timeout`"
-                )
-            status, payload = await loop.run_in_executor(self._threads, worker.conn.recv)
+            await worker.send(job)
+            status, payload = await waiter
             healthy = True
-        except (EOFError, OSError, BrokenPipeError) as exc:
+        except DeadlinePassed:
+            raise QueryTimeoutError(
+                f"the query did not finish within {timeout:g} s and was stopped; "
+                "narrow it (LIMIT, more specific patterns) or ask for a longer `timeout`"
+            ) from None
+        except (EOFError, OSError) as exc:
             raise StoreError("the query worker failed; please retry") from exc
         finally:
+            timer.cancel()
+            worker.done_waiting()
+            if waiter.done() and not waiter.cancelled():
+                waiter.exception()  # seen here, so asyncio never reports it as unretrieved
             if healthy:
-                self._idle.put_nowait(worker)
+                self._release(worker)
             else:
-                self._replace(worker)
+                self._replace(worker)  # killed before the answer goes out: the work has stopped
         if status == "ok":
             return payload
         if status == "error":
@@ -291,6 +240,10 @@ class WorkerPool:
     async def close(self) -> None:
         """Stop every worker (server shutdown)."""
         self._closed = True
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_exception(StoreError("the server is shutting down; please retry"))
         for worker in list(self._all):
             worker.kill()
         self._all.clear()
@@ -303,6 +256,12 @@ class WorkerPool:
     def pids(self) -> list[int]:
         """Process ids of the workers (tests check that a timed-out one is gone)."""
         return [w.process.pid for w in self._all]
+
+
+def _expire(waiter: asyncio.Future[Any]) -> None:
+    """The loop timer at a request's deadline."""
+    if not waiter.done():
+        waiter.set_exception(DeadlinePassed())
 
 
 def _log_failure(task: asyncio.Task) -> None:

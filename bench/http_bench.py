@@ -202,27 +202,43 @@ def render(size: int, data: dict, duration: int, rounds: int, seed: int) -> str:
 
 
 NOTES = """
-**Gap to the 90% target, and why.** govkg answers each query in a separate worker process (so a
-query past its time limit can be killed, and a crash cannot take the server down); the minimal
-app runs the query in a thread of the HTTP process. Measured CPU per request (`/proc` CPU times
-over a 10 s wrk run, LIMIT 10 select, 100k): minimal app 522 µs in one process; govkg 738 µs in
-the HTTP process plus ~300 µs in the workers, about 2× the CPU for the same answer, which on
-2 vCPUs is the ~50–60% throughput above. Of the HTTP process's extra cost, the uvicorn access
-log (`govkg serve` logs at info level) is ~80 µs per request (~10% throughput: 659 vs 738 µs
-with it off); the rest is the round trip to the worker: pickling the job and the result, two
-thread-pool hops per request (`api/workers.py` `WorkerPool.run` awaits `conn.poll` and
-`conn.recv` via `run_in_executor`) and their event-loop wake-ups. In the workers, the result is
-serialised to SPARQL JSON in Python (`api/serializers.py`) where the minimal app uses
-pyoxigraph's native serialiser.
+**How far to trust the ratio.** Other engineers' test suites and benchmarks shared the 2 cores
+during every run on 2026-11-28. Three runs of the same code gave, for LIMIT 10 and the GROUP
+BY: 77% and 90% (load average 1.8 at the start, 6.5 at the end), 103% and 101% (4.7 rising to
+11.2), 95% and 78% (the table; 3.8 rising to 6.7). Contention moves the ratio both
+ways: a busy host gives a server with more runnable processes or threads a larger share of the
+cores (govkg: the HTTP process and two workers; the minimal app: one process, its Python under
+one GIL, its engine calls in up to 16 pool threads). So these runs do not show whether the 90%
+target holds on an idle machine; that needs a quiet re-run. The load-independent figure is CPU
+per request (`/proc` times of each process over an 8 s `wrk -c16` run): for LIMIT 10 govkg now
+uses 1.45x the minimal app's CPU (400 µs in the HTTP process + 209 µs in the worker, vs 420 µs),
+down from 2.25x (666 + 312 µs, vs 435 µs); for the GROUP BY 1.07x (652 + 3,292 µs, vs
+3,696 µs), down from 1.6x (1,212 + 4,784 µs, vs 3,710 µs).
 
-Proposed fixes, in order of payoff: (1) turn the access log off by default (`access_log=False`
-in `api/server.py`, a `--access-log` flag to turn it on); (2) await the worker's pipe with
-`loop.add_reader(conn.fileno(), ...)` instead of two `run_in_executor` calls; (3) serialise
-SELECT results in the worker with `QuerySolutions.serialize` when the result is known to be
-under the row cap (e.g. the query has a `LIMIT` ≤ the cap), keeping the Python path otherwise.
-Even with all three, one extra process hop per query remains: the price of killable queries.
-rdflib-endpoint is slower than the 769 req/s in /work/shared/notes; here it serves N-Quads with
-~210 named graphs as a union `Dataset`, the likely cause (not profiled).
+**What changed.** The profile (the figures above and cProfile of the server process) showed the
+HTTP process spending ~300 µs of wall time per request inside the write of the job to the
+worker's pipe: two pool threads per request, parked in `conn.poll`/`conn.recv`, fought the
+event loop for the GIL. So: (1) the access log is off by default (done before this round;
+`GOVKG_ACCESS_LOG=1` turns it on); (2) the parent side of the worker round trip is plain
+asyncio (`api/worker_channel.py`): each worker's socket stays registered with the loop
+(`loop.add_reader`), answers are length-prefixed pickles read in non-blocking chunks as they
+arrive, the deadline is a loop timer, a freed worker goes straight to the oldest waiting
+request, and no request uses a thread; (3) SELECT results in SPARQL JSON and XML are written by
+pyoxigraph's own serialiser in the worker, into a byte-budgeted sink, with the row cap checked
+exactly on the written bytes (413 at `max_results` + 1 rows, as before); CSV and TSV stay on
+the Python writers, whose output the native ones do not match (`api/serializers.py`). In a hot
+loop that is 71 µs instead of 123 µs for LIMIT 10, 3.07 ms instead of 3.81 ms for the GROUP BY
+(192 rows).
+
+**What remains.** One process hop per query, the price of killable queries: the worker's 209 µs
+per LIMIT 10 query is work that takes ~95 µs in a hot loop; the rest is waking a second process
+and its cold caches. Not govkg's to change here: uvicorn runs h11 for both servers (`httptools`
+is not installed), ~180 µs of each small request in the HTTP process; the per-request check
+that the store has not changed on disk (`FreshStoreMiddleware`, a few `stat` calls) costs
+~12 µs. Untested: whether more than the default two workers keeps the cores busier on heavy queries
+(the HTTP process needs a core to hand out the next job). rdflib-endpoint is slower than the
+769 req/s in /work/shared/notes; here it serves N-Quads with ~210 named graphs as a union
+`Dataset`, the likely cause (not profiled).
 """
 
 
