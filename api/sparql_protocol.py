@@ -29,6 +29,7 @@ from graph.errors import (
     StoreError,
     UnsupportedFormatError,
 )
+from graph.iris import named_node
 from graph.store import Store
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
@@ -145,13 +146,13 @@ _ENDPOINTS_MAX = 64
 
 
 def endpoint_url(state: AppState, request: Request) -> str:
-    """The endpoint's own IRI (settings.endpoint, else the request URL without a query).
+    """The endpoint's own IRI: the request URL without its query (base IRI, sd:endpoint).
 
+    Always govkg's own address as the client reached it (the Host header), also in front of a
+    remote server: ``settings.endpoint`` is that backend's URL, which clients never see.
     Remembered per scheme, Host header, server address and path: building it through
     Starlette's URL object costs ~10 µs, a few per cent of a small query's time in the server.
     """
-    if state.settings.endpoint:
-        return state.settings.endpoint
     scope = request.scope
     key = (
         scope.get("scheme"),
@@ -174,12 +175,17 @@ async def run_query(state: AppState, request: Request, preq: ProtocolRequest) ->
     assert preq.query is not None
     if not preq.query.strip():
         raise InputError("the query is empty")
+    default_graphs = preq.all("default-graph-uri")
+    named_graphs = preq.all("named-graph-uri")
+    for field, values in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
+        for value in values:
+            named_node(value, field)  # a 400 naming the parameter, before any worker is used
     job = Job(
         kind="sparql",
         query=preq.query,
         accept=request.headers.get("accept"),
-        default_graph_uris=preq.all("default-graph-uri"),
-        named_graph_uris=preq.all("named-graph-uri"),
+        default_graph_uris=default_graphs,
+        named_graph_uris=named_graphs,
         base_iri=endpoint_url(state, request),
     )
     outcome = await state.pool.run(job, effective_timeout(state, preq.params))
@@ -193,9 +199,12 @@ async def run_update(state: AppState, request: Request, preq: ProtocolRequest) -
     """Run an update (token required) in one transaction, then refresh the workers."""
     check_write_auth(request.headers.get("authorization"), state.settings.token)
     assert preq.update is not None
-    text = apply_using_graphs(
-        preq.update, preq.all("using-graph-uri"), preq.all("using-named-graph-uri")
-    )
+    using = preq.all("using-graph-uri")
+    using_named = preq.all("using-named-graph-uri")
+    for field, values in (("using-graph-uri", using), ("using-named-graph-uri", using_named)):
+        for value in values:
+            named_node(value, field)
+    text = apply_using_graphs(preq.update, using, using_named)
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(
         None, lambda: check_remote_access(text, state.settings.service_allowlist, is_update=True)

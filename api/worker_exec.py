@@ -30,6 +30,7 @@ from graph.errors import (
     ResultTooLargeError,
     StoreError,
 )
+from graph.iris import named_node
 from graph.store import Store
 
 #: Content negotiation per (Accept header, offers), remembered: clients repeat their headers.
@@ -119,11 +120,13 @@ def _run_query(store: Store, job: Job, config: WorkerConfig) -> Any:
     check_remote_access(job.query, config.service_allowlist)
     kwargs: dict[str, Any] = {}
     if job.default_graph_uris:
-        kwargs["default_graph"] = [ox.NamedNode(u) for u in job.default_graph_uris]
+        kwargs["default_graph"] = [
+            named_node(u, "default-graph-uri") for u in job.default_graph_uris
+        ]
     elif config.default_graph == "union":
         kwargs["use_default_graph_as_union"] = True
     if job.named_graph_uris:
-        kwargs["named_graphs"] = [ox.NamedNode(u) for u in job.named_graph_uris]
+        kwargs["named_graphs"] = [named_node(u, "named-graph-uri") for u in job.named_graph_uris]
     if job.substitutions:
         kwargs["substitutions"] = {
             ox.Variable(k): _substitution(*v) for k, v in job.substitutions.items()

@@ -82,6 +82,12 @@ def _ok(resp: httpx.Response) -> None:
         assert resp.headers["content-type"] == "application/problem+json"
 
 
+GRAPH_NAMES = st.one_of(
+    st.sampled_from(["not an iri", "relative", "<x>", "http://a b", "", "http://example.org/g"]),
+    st.text(max_size=30),
+)
+
+
 @FUZZ
 @given(query=QUERIES, accept=HEADER_TEXT, timeout=st.one_of(st.none(), HEADER_TEXT))
 def test_fuzz_get(live_server: LiveServer, query: str, accept: str, timeout: str | None) -> None:
@@ -89,6 +95,23 @@ def test_fuzz_get(live_server: LiveServer, query: str, accept: str, timeout: str
     if timeout is not None:
         params["timeout"] = timeout
     _ok(httpx.get(live_server.sparql, params=params, headers={"Accept": accept}, timeout=30))
+
+
+@FUZZ
+@given(
+    field=st.sampled_from(["default-graph-uri", "named-graph-uri"]),
+    names=st.lists(GRAPH_NAMES, min_size=1, max_size=3),
+)
+def test_fuzz_dataset_parameters(live_server: LiveServer, field: str, names: list[str]) -> None:
+    params = [("query", "ASK { ?s ?p ?o }"), *((field, n) for n in names)]
+    _ok(httpx.get(live_server.sparql, params=params, timeout=30))
+
+
+def test_dataset_parameter_that_is_not_an_iri_is_a_400_naming_it(live_server: LiveServer) -> None:
+    for field in ("default-graph-uri", "named-graph-uri"):
+        resp = httpx.get(live_server.sparql, params={"query": "ASK {}", field: "not an iri"})
+        assert resp.status_code == 400, resp.text
+        assert field in resp.json()["detail"]
 
 
 @FUZZ

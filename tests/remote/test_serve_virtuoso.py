@@ -26,6 +26,7 @@ from tests.api.test_protocol import (  # noqa: F401 - collected here against Vir
     test_protocol_errors,
     test_query_page_is_offline,
     test_select_negotiation,
+    test_service_description,
     test_syntax_error_400_with_position,
     test_timeout_parameter_validated,
     test_union_default_graph,
@@ -57,8 +58,6 @@ from tests.api.test_writes import (  # noqa: F401 - collected here against Virtu
 # - test_health: expects /health's `store` to be the embedded store's path (here: the URL).
 # - test_network_exports_match_the_projection: opens the embedded store at settings.store to
 #   compute its expectation; a remote backend has no embedded store.
-# - test_service_description: the description advertises the backend's URL as sd:endpoint
-#   (api/sparql_protocol.py, being fixed there); add it back once that lands.
 from tests.conftest import SAMPLE_TRIG, LiveServer, start_server
 from tests.remote.conftest import start_virtuoso_with, stop_servers
 
