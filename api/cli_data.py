@@ -258,7 +258,8 @@ def serve(
                 changes[key] = value
         settings = replace(settings, **changes)
         _probe_store(settings)
-        err_console.print(f"serving {settings.store} on http://{settings.host}:{settings.port}/")
+        what = f"the SPARQL server {settings.endpoint}" if settings.endpoint else settings.store
+        err_console.print(f"serving {what} on http://{settings.host}:{settings.port}/")
         run(settings)
 
 
