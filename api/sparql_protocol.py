@@ -275,6 +275,46 @@ _RESPONSES = {
 }
 
 
+#: The SPARQL Protocol's query parameters, for the OpenAPI document: the handlers read them
+#: from the raw query string (repeatable, and `query`/`update` may also come in a body), so
+#: FastAPI cannot infer them from a signature.
+QUERY_PARAMETERS = [
+    {
+        "name": "query",
+        "in": "query",
+        "required": False,
+        "description": "A SPARQL 1.1 query (without it: the service description or query page).",
+        "schema": {"type": "string"},
+        "example": EXAMPLE_QUERY,
+    },
+    {
+        "name": "default-graph-uri",
+        "in": "query",
+        "required": False,
+        "description": "A graph of the query's default graph (repeatable); an absolute IRI.",
+        "schema": {"type": "array", "items": {"type": "string", "format": "iri"}},
+        "style": "form",
+        "explode": True,
+    },
+    {
+        "name": "named-graph-uri",
+        "in": "query",
+        "required": False,
+        "description": "A named graph the query may use with GRAPH (repeatable); an absolute IRI.",
+        "schema": {"type": "array", "items": {"type": "string", "format": "iri"}},
+        "style": "form",
+        "explode": True,
+    },
+    {
+        "name": "timeout",
+        "in": "query",
+        "required": False,
+        "description": "Seconds; may lower the server's time limit, never raise it.",
+        "schema": {"type": "number", "exclusiveMinimum": 0},
+    },
+]
+
+
 @router.get(
     "/sparql",
     summary="SPARQL query (GET), service description or query page",
@@ -286,6 +326,7 @@ _RESPONSES = {
         f"Example: `/sparql?query={EXAMPLE_QUERY}`."
     ),
     responses=_RESPONSES,
+    openapi_extra={"parameters": QUERY_PARAMETERS},
 )
 async def sparql_get(request: Request) -> Response:
     """GET /sparql."""
@@ -303,6 +344,23 @@ async def sparql_get(request: Request) -> Response:
     ),
     responses=_RESPONSES,
     openapi_extra={
+        # With a direct body (application/sparql-query) the dataset comes in the URL.
+        "parameters": [p for p in QUERY_PARAMETERS if p["name"] != "query"]
+        + [
+            {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "description": f"For updates: {what} (repeatable); an absolute IRI.",
+                "schema": {"type": "array", "items": {"type": "string", "format": "iri"}},
+                "style": "form",
+                "explode": True,
+            }
+            for name, what in (
+                ("using-graph-uri", "a graph of the update's WHERE default graph"),
+                ("using-named-graph-uri", "a named graph the update's WHERE may use"),
+            )
+        ],
         "requestBody": {
             "content": {
                 QUERY_TYPE: {"schema": {"type": "string"}, "example": EXAMPLE_QUERY},
@@ -318,7 +376,7 @@ async def sparql_get(request: Request) -> Response:
                     "example": {"query": EXAMPLE_QUERY},
                 },
             }
-        }
+        },
     },
 )
 async def sparql_post(request: Request) -> Response:

@@ -168,3 +168,18 @@ def test_problem_types_are_one_vocabulary(live_server: LiveServer) -> None:
     assert syntax["type"] == base + "query-syntax" and syntax["status"] == 400
     wrong_method = httpx.delete(live_server.sparql)
     assert wrong_method.json()["type"] == base + "method-not-allowed"
+
+
+def test_openapi_declares_the_protocol_parameters(live_server: LiveServer) -> None:
+    spec = httpx.get(f"{live_server.url}/openapi.json").json()
+    get = {p["name"] for p in spec["paths"]["/sparql"]["get"]["parameters"]}
+    assert get == {"query", "default-graph-uri", "named-graph-uri", "timeout"}
+    post = {p["name"] for p in spec["paths"]["/sparql"]["post"]["parameters"]}
+    assert {"default-graph-uri", "named-graph-uri", "using-graph-uri", "timeout"} <= post
+    # what is documented is honoured: a repeated dataset parameter, exploded as declared
+    graph = "http://example.org/g1"
+    resp = httpx.get(
+        live_server.sparql,
+        params=[("query", "ASK { ?s ?p ?o }"), ("named-graph-uri", graph), ("timeout", "5")],
+    )
+    assert resp.status_code == 200, resp.text
