@@ -2,10 +2,18 @@
 
 Why a hand-written projection rather than rdflib's ``rdflib_to_networkx_multidigraph``: the
 analyses want entities and their relations, not literals or ``rdf:type`` edges, and they want
-each node's label, kind, dates and sources as attributes. One direct pass over pyoxigraph quads
-collects all of that. The engine filters the quads first
-(``graph/queries/internal/projection-quads.rq``: edges, types and the few literals used), so
-Python only touches what it keeps.
+each node's label, kind, dates and sources as attributes. One direct pass over pyoxigraph's
+``quads_for_pattern`` collects all of that.
+
+Why it is written the way it is (1M synthetic triples, docs/benchmarks.md "Analyses"): the time
+goes to Python bookkeeping per quad and per node, not to the store. So the pass drops unused
+literals by their type and predicate before reading their text; keeps one string per IRI
+(edges, adjacency and attributes share it); decides each predicate's role once; works out what
+a node's set of classes implies once per distinct set; labels statements from the collected
+edges rather than graph views; and pauses the cyclic garbage collector while it allocates (its
+objects hold no cycles; re-walking them cost about a third of the time). A SPARQL query that
+filtered the literals in the engine cost more than the plain scan, in memory and on disk, even
+on a store with long descriptions on a quarter of its quads.
 
 Schema of the returned :class:`networkx.MultiDiGraph`
 -----------------------------------------------------
@@ -55,36 +63,39 @@ Filters: ``classes`` keeps nodes that are instances of the given classes or thei
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
-from pathlib import Path
+from operator import itemgetter
 
 import networkx as nx
 import pyoxigraph as ox
 
+from graph.projection_ontology import (
+    DCT_SOURCE,
+    DCT_TITLE,
+    GK_NS,
+    GK_OPEN_WEIGHTS,
+    GK_SOURCE_GRAPH,
+    GK_STATEMENT,
+    GK_WEIGHTS_ACCESS,
+    RDF_TYPE,
+    RDFS_LABEL,
+    SKOS_CONCEPT,
+    SKOS_IN_SCHEME,
+    SKOS_PREF,
+    SKOS_SCHEME,
+    OntologyInfo,
+    _most_specific_gk,
+    _store_ontology,
+    local_name,
+)
 from graph.store import Store
-from ontology import GK, ONTOLOGY_FILE, ONTOLOGY_GRAPH
+from ontology import ONTOLOGY_GRAPH
 
-_PROJECTION_QUERY = Path(__file__).resolve().parent / "queries" / "internal" / "projection-quads.rq"
-
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-RDFS_SUBCLASS = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
-SKOS_CONCEPT = "http://www.w3.org/2004/02/skos/core#Concept"
-SKOS_SCHEME = "http://www.w3.org/2004/02/skos/core#ConceptScheme"
-SKOS_IN_SCHEME = "http://www.w3.org/2004/02/skos/core#inScheme"
-DCT_SOURCE = "http://purl.org/dc/terms/source"
-DCT_TITLE = "http://purl.org/dc/terms/title"
-GK_NS = str(GK)
-GK_STATEMENT = GK_NS + "Statement"
-GK_MODEL = GK_NS + "AIModel"
-GK_OPEN_WEIGHTS = GK_NS + "openWeights"
-GK_WEIGHTS_ACCESS = GK_NS + "weightsAccess"
-GK_SOURCE_GRAPH = GK_NS + "SourceGraph"
 #: Links to web pages: kept as the ``url`` attribute, not as edges to page nodes.
 LINK_PREDICATES = {GK_NS + "url", GK_NS + "homepage", "http://xmlns.com/foaf/0.1/page"}
 #: When a node has several values (two sources disagree), keep the earliest start / latest end.
@@ -98,67 +109,22 @@ DATE_ATTRS = {
     GK_NS + "validUntil": "valid_until",
 }
 
-
-@dataclass
-class OntologyInfo:
-    """What the projection needs from the ontology: class hierarchy, property labels, concepts."""
-
-    superclasses: dict[str, set[str]] = field(default_factory=dict)
-    labels: dict[str, str] = field(default_factory=dict)
-    open_weights: dict[str, bool] = field(default_factory=dict)
-    concepts: set[str] = field(default_factory=set)
-
-    def ancestors(self, cls: str) -> set[str]:
-        """All superclasses of ``cls`` (transitively), ``cls`` included."""
-        seen = {cls}
-        todo = [cls]
-        while todo:
-            for parent in self.superclasses.get(todo.pop(), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    todo.append(parent)
-        return seen
-
-    def add_quad(self, s: str, p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> None:
-        """Record one ontology triple if it is one the projection uses."""
-        if p == RDFS_SUBCLASS and isinstance(o, ox.NamedNode):
-            self.superclasses.setdefault(s, set()).add(o.value)
-        elif p == RDFS_LABEL and isinstance(o, ox.Literal):
-            if s not in self.labels or o.language == "en":
-                self.labels[s] = o.value
-        elif p == GK_OPEN_WEIGHTS and isinstance(o, ox.Literal):
-            self.open_weights[s] = o.value in ("true", "1")
-        elif (p == RDF_TYPE and o.value == SKOS_CONCEPT) or p == SKOS_IN_SCHEME:
-            self.concepts.add(s)
-
-
-@lru_cache(maxsize=1)
-def _file_ontology() -> OntologyInfo:
-    """The ontology as shipped, so projections work on stores loaded without it."""
-    info = OntologyInfo()
-    for quad in ox.parse(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE):
-        if isinstance(quad.subject, ox.NamedNode):
-            info.add_quad(quad.subject.value, quad.predicate.value, quad.object)
-    return info
-
-
-def local_name(iri: str) -> str:
-    """The part of an IRI after its last ``#`` or ``/``."""
-    cut = max(iri.rfind("#"), iri.rfind("/"))
-    return iri[cut + 1 :] if cut >= 0 else iri
-
-
-def _key(term: ox.NamedNode | ox.BlankNode) -> str:
-    return term.value if isinstance(term, ox.NamedNode) else f"_:{term.value}"
-
-
-def _most_specific_gk(types: set[str], onto: OntologyInfo) -> str:
-    """Local name of the gk: class among ``types`` that no other gk: type specialises."""
-    gk_types = sorted(t for t in types if t.startswith(GK_NS))
-    if not gk_types:
-        return local_name(sorted(types)[0]) if types else ""
-    best = [t for t in gk_types if not any(t != u and t in onto.ancestors(u) for u in gk_types)]
-    return local_name(best[0])
+# What a quad's predicate makes of it, decided once per predicate (see ``_collect``).
+_EDGE, _TYPE, _DATE, _LABEL, _PREF, _LINK, _WEIGHTS, _SOURCE, _OPEN, _SCHEME = range(10)
+#: The roles whose literal objects the projection reads.
+_LITERAL_ROLES = frozenset((_DATE, _LABEL, _PREF, _OPEN))
+_ROLES = {
+    RDF_TYPE: _TYPE,
+    RDFS_LABEL: _LABEL,
+    SKOS_PREF: _PREF,
+    DCT_TITLE: _PREF,
+    GK_WEIGHTS_ACCESS: _WEIGHTS,
+    DCT_SOURCE: _SOURCE,
+    GK_OPEN_WEIGHTS: _OPEN,
+    SKOS_IN_SCHEME: _SCHEME,
+    **dict.fromkeys(DATE_ATTRS, _DATE),
+    **dict.fromkeys(LINK_PREDICATES, _LINK),
+}
 
 
 def _in_force(attrs: dict, day: str) -> bool:
@@ -172,6 +138,142 @@ def _in_force(attrs: dict, day: str) -> bool:
     return not ("valid_until" in attrs and attrs["valid_until"] < day)
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (reference counting still frees memory).
+
+    Why: a projection allocates millions of small dicts, sets and tuples that live on; each
+    young-generation collection re-walks them for cycles they do not have. On the way out the
+    survivors go straight to the oldest generation (``gc.freeze()`` then ``gc.unfreeze()``, both
+    constant-time), where the collector would move them anyway after walking them twice more;
+    skipped when someone froze objects on purpose (before a fork), so as not to thaw theirs.
+    Restores the previous state, so nested or concurrent callers leave the collector as they
+    found it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
+        if was_enabled:
+            gc.enable()
+
+
+@dataclass
+class _Facts:
+    """What one pass over the store's quads collects, keyed by canonical node strings."""
+
+    types: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    attrs: defaultdict[str, dict] = field(default_factory=lambda: defaultdict(dict))
+    sources: defaultdict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: (subject, object, predicate, graph) in store order, after the predicate filter.
+    edges: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+
+def _collect(
+    store: Store,
+    onto: OntologyInfo,
+    graph_filter: set[str] | None,
+    pred_filter: set[str] | None,
+) -> _Facts:
+    """One pass over the store's quads: types, attributes, sources and edges.
+
+    ``onto`` gains the concept definitions found outside the ontology graph.
+    """
+    facts = _Facts()
+    types, attrs, sources, edges = facts.types, facts.attrs, facts.sources, facts.edges
+    canon: dict[str, str] = {}  # one string object per IRI, shared by every quad naming it
+    intern = canon.setdefault
+    roles: dict[str, tuple[str, int]] = {}
+    named, blank, literal, default_graph = ox.NamedNode, ox.BlankNode, ox.Literal, ox.DefaultGraph
+    ontology_graph = str(ONTOLOGY_GRAPH)
+    last_s = last_g = src_s = src_g = ""
+    for s, p, o, g in store.oxigraph.quads_for_pattern(None, None, None, None):
+        if isinstance(s, named):
+            skey = s.value
+        elif isinstance(s, blank):
+            skey = "_:" + s.value
+        else:
+            continue  # RDF-star quoted triples are not part of the network
+        # Quads come grouped by graph and subject: compare with the previous quad before
+        # looking a string up.
+        if skey == last_s:
+            skey = last_s
+        else:
+            skey = last_s = intern(skey, skey)
+        gv = "" if isinstance(g, default_graph) else g.value
+        if gv == last_g:
+            gv = last_g
+        else:
+            if gv == ontology_graph:
+                continue  # the class hierarchy is not part of the network
+            gv = last_g = intern(gv, gv)
+        pv = p.value
+        known = roles.get(pv)
+        if known is None:
+            known = roles[pv] = (pv, _ROLES.get(pv, _EDGE))
+        pv, role = known
+        if isinstance(o, literal) and role not in _LITERAL_ROLES:
+            continue  # other literals (descriptions, notes, ...) are not used
+        if role >= _OPEN:  # concept definitions outside the ontology graph inform attributes
+            onto.add_quad(skey, pv, o)
+        if graph_filter is not None and gv not in graph_filter:
+            continue
+        if gv and (skey is not src_s or gv is not src_g):
+            sources[skey].add(gv)
+            src_s, src_g = skey, gv
+        if role == _TYPE:
+            tv = o.value
+            types[skey].add(intern(tv, tv))
+            if tv in (SKOS_CONCEPT, SKOS_SCHEME):
+                onto.concepts.add(skey)
+            continue
+        if isinstance(o, literal):  # a date, label, title or gk:openWeights
+            node = attrs[skey]
+            if role == _DATE:
+                name = DATE_ATTRS[pv]
+                node[name] = _PICK[name](node[name], o.value) if name in node else o.value
+            elif role == _LABEL and ("label" not in node or o.language == "en"):
+                node["label"] = o.value
+            elif role == _PREF and "pref_label" not in node:
+                node["pref_label"] = o.value  # sources have a title rather than a label
+            continue
+        if isinstance(o, named):
+            okey = o.value
+        elif isinstance(o, blank):
+            okey = "_:" + o.value
+        else:
+            continue  # a quoted triple as object: not a node either
+        okey = intern(okey, okey)
+        if role == _LINK:
+            attrs[skey].setdefault("url", okey)
+            continue
+        if role == _WEIGHTS:
+            attrs[skey]["weights_access"] = okey
+        elif role == _SOURCE:
+            attrs[skey]["source"] = okey
+        if pred_filter is None or pv in pred_filter:
+            edges.append((skey, okey, pv, gv))
+    return facts
+
+
+@dataclass(frozen=True)
+class _TypeInfo:
+    """What a node's set of classes implies, computed once per distinct set."""
+
+    kind: str
+    source_graph: bool
+    statement: bool
+    in_classes: bool
+
+
+#: A kept node's sorted classes and what they imply.
+_Kept = dict[str, tuple[tuple[str, ...], _TypeInfo]]
+
+
 def project(
     store: Store,
     *,
@@ -183,115 +285,121 @@ def project(
     include_concepts: bool = False,
 ) -> nx.MultiDiGraph:
     """The store's entities and relations as a :class:`networkx.MultiDiGraph` (schema above)."""
-    onto = OntologyInfo()
-    base = _file_ontology()
-    onto.superclasses = {k: set(v) for k, v in base.superclasses.items()}
-    onto.labels = dict(base.labels)
-    onto.open_weights = dict(base.open_weights)
-    onto.concepts = set(base.concepts)
-    ontology_graph = str(ONTOLOGY_GRAPH)
     graph_filter = {str(g) for g in graphs} if graphs is not None else None
     pred_filter = {str(p) for p in predicates} if predicates is not None else None
-
-    types: dict[str, set[str]] = defaultdict(set)
-    attrs: dict[str, dict] = defaultdict(dict)
-    sources: dict[str, set[str]] = defaultdict(set)
-    edges: list[tuple[str, str, str, str]] = []
-
-    onto_graph = ox.NamedNode(ontology_graph)
-    for quad in store.oxigraph.quads_for_pattern(None, None, None, onto_graph):
-        if isinstance(quad.subject, ox.NamedNode):
-            onto.add_quad(quad.subject.value, quad.predicate.value, quad.object)
-
-    rows = store.query(_PROJECTION_QUERY.read_text(encoding="utf-8"), default_graph="separate")
-    for row in rows:
-        s, p, o, g = row[0], row[1].value, row[2], row[3]
-        g_iri = g.value if g is not None else ""
-        if not isinstance(s, ox.NamedNode | ox.BlankNode):
-            continue  # RDF-star quoted triples are not part of the network
-        skey = _key(s)
-        # Concept definitions outside the ontology graph still inform attributes.
-        if p in (GK_OPEN_WEIGHTS, SKOS_IN_SCHEME):
-            onto.add_quad(skey, p, o)
-        if graph_filter is not None and g_iri not in graph_filter:
-            continue
-        if g_iri:
-            sources[skey].add(g_iri)
-        if p == RDF_TYPE:
-            types[skey].add(o.value)
-            if o.value in (SKOS_CONCEPT, SKOS_SCHEME):
-                onto.concepts.add(skey)
-            continue
-        if isinstance(o, ox.Literal):
-            node = attrs[skey]
-            if p in DATE_ATTRS:
-                name = DATE_ATTRS[p]
-                node[name] = _PICK[name](node[name], o.value) if name in node else o.value
-            elif p == RDFS_LABEL and ("label" not in node or o.language == "en"):
-                node["label"] = o.value
-            elif p in (SKOS_PREF, DCT_TITLE) and "pref_label" not in node:
-                node["pref_label"] = o.value  # sources have a title rather than a label
-            continue
-        okey = _key(o)
-        if p in LINK_PREDICATES:
-            attrs[skey].setdefault("url", okey)
-            continue
-        if p == GK_WEIGHTS_ACCESS:
-            attrs[skey]["weights_access"] = okey
-        elif p == DCT_SOURCE:
-            attrs[skey]["source"] = okey
-        if pred_filter is None or p in pred_filter:
-            edges.append((skey, p, okey, g_iri))
-
-    keep_classes: set[str] | None = None
-    if classes is not None:
-        keep_classes = {str(c) for c in classes}
+    keep_classes = {str(c) for c in classes} if classes is not None else None
     day = as_of.isoformat() if as_of else None
+    with _gc_paused():
+        onto = _store_ontology(store)
+        facts = _collect(store, onto, graph_filter, pred_filter)
+        kept = _select(facts, onto, keep_classes, day, include_statements, include_concepts)
+        out = nx.MultiDiGraph()
+        nodes, unlabelled = _add_nodes(out, kept, facts, onto)
+        linked = _add_edges(out, kept, facts.edges, onto, unlabelled)
+        del facts, kept  # so the collector, once resumed, has fewer objects to walk
+        for node in unlabelled:
+            data = nodes[node]
+            data["label"] = statement_label(data, linked[node], nodes, onto)
+    return out
+
+
+def _select(
+    facts: _Facts,
+    onto: OntologyInfo,
+    keep_classes: set[str] | None,
+    day: str | None,
+    include_statements: bool,
+    include_concepts: bool,
+) -> _Kept:
+    """The nodes the filters keep: typed subjects and edge ends, minus what is left out."""
     statement_types = {t for t in onto.superclasses if GK_STATEMENT in onto.ancestors(t)}
     statement_types.add(GK_STATEMENT)
-
-    def wanted(node: str) -> bool:
-        node_types = types.get(node, set())
-        if not include_concepts and node in onto.concepts:
-            return False
-        if GK_SOURCE_GRAPH in node_types:
-            return False
-        if not include_statements and node_types & statement_types:
-            return False
-        if keep_classes is not None and not any(
-            onto.ancestors(t) & keep_classes for t in node_types
+    type_infos: dict[tuple[str, ...], _TypeInfo] = {}
+    types, attrs = facts.types, facts.attrs
+    candidates = set(types)
+    candidates.update(map(itemgetter(0), facts.edges))
+    candidates.update(map(itemgetter(1), facts.edges))
+    no_types: set[str] = set()
+    kept: _Kept = {}
+    for node in candidates:
+        sorted_types = tuple(sorted(types.get(node, no_types)))
+        info = type_infos.get(sorted_types)
+        if info is None:
+            info = type_infos[sorted_types] = _TypeInfo(
+                kind=_most_specific_gk(sorted_types, onto),
+                source_graph=GK_SOURCE_GRAPH in sorted_types,
+                statement=not statement_types.isdisjoint(sorted_types),
+                in_classes=keep_classes is None
+                or any(onto.ancestors(t) & keep_classes for t in sorted_types),
+            )
+        if (
+            (not include_concepts and node in onto.concepts)
+            or info.source_graph
+            or (not include_statements and info.statement)
+            or not info.in_classes
+            or (day and node in attrs and not _in_force(attrs[node], day))
         ):
-            return False
-        return not (day and not _in_force(attrs.get(node, {}), day))
+            continue
+        kept[node] = (sorted_types, info)
+    return kept
 
-    out = nx.MultiDiGraph()
-    nodes = set(types) | {s for s, _, _, _ in edges} | {o for _, _, o, _ in edges}
-    nodes = {n for n in nodes if wanted(n)}
-    unlabelled_statements = []
-    for node in sorted(nodes):
-        data = dict(attrs.get(node, {}))
-        pref = data.pop("pref_label", None)
-        node_types = types.get(node, set())
-        data["local_id"] = local_name(node)
-        if "label" not in data and not pref and node_types & statement_types:
-            unlabelled_statements.append(node)
-        data.setdefault("label", pref or local_name(node))
-        data["kind"] = _most_specific_gk(node_types, onto)
-        data["types"] = sorted(node_types)
+
+def _add_nodes(
+    out: nx.MultiDiGraph, kept: _Kept, facts: _Facts, onto: OntologyInfo
+) -> tuple[dict[str, dict], list[str]]:
+    """Add the kept nodes in IRI order with their attributes (taken out of ``facts``).
+
+    Returns every node's attribute dict (the graph's own) and the statements still without a
+    label, in IRI order.
+    """
+    out.add_nodes_from(sorted(kept))
+    nodes: dict[str, dict] = {}
+    unlabelled: list[str] = []
+    # Fill the graph's own, still empty, attribute dicts: no copy per node.
+    for node, data in out.nodes(data=True):
+        sorted_types, info = kept[node]
+        collected = facts.attrs.pop(node, None)
+        pref = collected.pop("pref_label", None) if collected else None
+        if collected:
+            data.update(collected)
+        name = local_name(node)
+        data["local_id"] = name
+        if "label" not in data and not pref and info.statement:
+            unlabelled.append(node)
+        data.setdefault("label", pref or name)
+        data["kind"] = info.kind
+        data["types"] = list(sorted_types)
         if "weights_access" in data:
             concept = data["weights_access"]
             data["weights_access"] = local_name(concept)
             data["open_weights"] = onto.open_weights.get(concept, False)
-        data["sources"] = set(sources.get(node, ()))
-        out.add_node(node, **data)
-    for s, p, o, g in edges:
-        if s in nodes and o in nodes:
-            label = onto.labels.get(p) or local_name(p)
-            out.add_edge(s, o, key=f"{p}|{g}", predicate=p, label=label, graph=g)
-    for node in unlabelled_statements:
-        if node in out:
-            out.nodes[node]["label"] = statement_label(out, node, onto)
-    return out
+        data["sources"] = facts.sources.pop(node, None) or set()
+        nodes[node] = data
+    return nodes, unlabelled
+
+
+def _add_edges(
+    out: nx.MultiDiGraph,
+    kept: _Kept,
+    edges: list[tuple[str, str, str, str]],
+    onto: OntologyInfo,
+    unlabelled: list[str],
+) -> dict[str, list[tuple[str, str]]]:
+    """Add the edges between kept nodes, in store order; the out-links of ``unlabelled``."""
+    edge_meta: dict[tuple[str, str], tuple[str, str]] = {}  # (predicate, graph): key, label
+    linked: dict[str, list[tuple[str, str]]] = {node: [] for node in unlabelled}
+    add_edge = out.add_edge
+    for s, o, p, g in edges:
+        if s not in kept or o not in kept:
+            continue
+        meta = edge_meta.get((p, g))
+        if meta is None:
+            meta = edge_meta[(p, g)] = (f"{p}|{g}", onto.labels.get(p) or local_name(p))
+        key, label = meta
+        add_edge(s, o, key, predicate=p, label=label, graph=g)
+        if s in linked:
+            linked[s].append((p, o))
+    return linked
 
 
 #: Roles named first in a statement's label: who did it, then what it was about.
@@ -302,22 +410,26 @@ _AGENT_ROLES = {
 _MAX_NAMES = 3
 
 
-def statement_label(g: nx.MultiDiGraph, node: str, onto: OntologyInfo) -> str:
+def statement_label(
+    data: dict, links: list[tuple[str, str]], nodes: dict[str, dict], onto: OntologyInfo
+) -> str:
     """A readable label for a statement node that has none: class, linked entities, date.
 
     Why: statements (participations, releases, evaluations, actions) carry ids like
     ``release-yi-34b``, which mean little on a page or in a Gephi export; the entities they
-    link say what they are. Sources are left out (every statement has one).
+    link say what they are. Sources are left out (every statement has one). ``data`` are the
+    statement's attributes, ``links`` its out-edges as (predicate, target) pairs in graph order
+    and ``nodes`` every node's attributes; only the first non-source link to a target counts.
     """
-    data = g.nodes[node]
     kind_iri = GK_NS + data.get("kind", "") if data.get("kind") else ""
     kind = onto.labels.get(kind_iri) or data.get("kind") or "Statement"
     named: dict[str, tuple[int, str]] = {}
-    for _, target, edge in g.out_edges(node, data=True):
-        if edge["predicate"] == DCT_SOURCE or target in named:
+    for predicate, target in links:
+        if predicate == DCT_SOURCE or target in named:
             continue
-        rank = 0 if edge["predicate"] in _AGENT_ROLES else 1
-        named[target] = (rank, g.nodes[target].get("label", local_name(target)))
+        rank = 0 if predicate in _AGENT_ROLES else 1
+        label = nodes[target].get("label")
+        named[target] = (rank, local_name(target) if label is None else label)
     names = [label for _, label in sorted(named.values())]
     text = kind[:1].upper() + kind[1:]
     if names:

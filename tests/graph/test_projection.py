@@ -1,10 +1,14 @@
-"""The NetworkX projection on the hand-written fixture (tests/fixtures/questions.trig)."""
+"""The NetworkX projection on the hand-written fixture (tests/fixtures/questions.trig), and on a
+mid-size synthetic graph against a plain reference projection, so that a faster path can never
+silently drop or change a node, an edge or an attribute."""
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from graph.projection import project
@@ -111,3 +115,145 @@ def test_as_of_drops_later_models_statements_and_lapsed_states(store: Store) -> 
     earlier = project(store, as_of=date(2024, 1, 1))
     assert ST + "src-b/mistral-agreement" in earlier
     assert ST + "src-b/openai-agreement" not in earlier  # valid from 2024-08-29
+
+
+# -- the projection against a straightforward reference on a mid-size synthetic graph ---------
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT_SOURCE = "http://purl.org/dc/terms/source"
+DATES = {GK + "releaseDate": "release_date", GK + "date": "date", GK + "validFrom": "valid_from"}
+DATES[GK + "validUntil"] = "valid_until"
+AGENTS = {
+    GK + p for p in ("participant", "holder", "claimant", "evaluator", "actor", "developedBy")
+}
+#: What the reference below knows how to treat; the test checks the data uses nothing else.
+REFERENCE_PREDICATES = {RDF + "type", RDFS + "label", DCT_SOURCE, *DATES} | {
+    GK + p
+    for p in (
+        "weightsAccess", "developedBy", "partOfFamily", "model", "baseModel", "target", "actor",
+        "actionType", "evaluator", "evaluatedModel", "deploymentStage", "participationStatus",
+        "participant", "instrument", "issuedBy",
+    )
+}  # fmt: skip
+
+
+def _local(iri: str) -> str:
+    return iri[max(iri.rfind("#"), iri.rfind("/")) + 1 :]
+
+
+def reference_projection(store: Store, *, include_concepts: bool) -> dict:
+    """The documented schema, derived the plain way: one ``quads_for_pattern`` loop, no engine.
+
+    Returns ``{"nodes": {iri: attrs}, "edges": {(s, o, key): attrs}}``. Covers what the
+    synthetic data holds (single-typed nodes, no web pages, no statements linking statements).
+    """
+    onto = ox.NamedNode(str(ONTOLOGY_GRAPH))
+    labels: dict[str, str] = {}
+    open_weights: dict[str, bool] = {}
+    concepts: set[str] = set()
+    for q in store.oxigraph.quads_for_pattern(None, None, None, onto):
+        s, p, o = q.subject.value, q.predicate.value, q.object
+        if p == RDFS + "label" and (s not in labels or o.language == "en"):
+            labels[s] = o.value
+        elif p == GK + "openWeights":
+            open_weights[s] = o.value in ("true", "1")
+        elif (p == RDF + "type" and o.value == SKOS + "Concept") or p == SKOS + "inScheme":
+            concepts.add(s)
+    statement_classes = {
+        GK + c for c in ("Participation", "ModelRelease", "ModelEvaluation", "RegulatoryAction")
+    }
+    nodes: dict[str, dict] = {}
+    edges: list[tuple[str, str, str, str]] = []
+
+    def node(iri: str) -> dict:
+        return nodes.setdefault(iri, {"types": set(), "sources": set()})
+
+    for q in store.oxigraph.quads_for_pattern(None, None, None, None):
+        if q.graph_name == onto:
+            continue
+        s, p, o, g = q.subject.value, q.predicate.value, q.object, q.graph_name.value
+        assert p in REFERENCE_PREDICATES, f"the reference does not handle {p}"
+        attrs = node(s)
+        attrs["sources"].add(g)
+        if p == RDF + "type":
+            attrs["types"].add(o.value)
+        elif p in DATES:
+            pick = max if DATES[p] == "valid_until" else min
+            attrs[DATES[p]] = pick(attrs.get(DATES[p], o.value), o.value)
+        elif p == RDFS + "label":
+            attrs["label"] = o.value
+        else:
+            if p == GK + "weightsAccess":
+                attrs["weights_access"] = _local(o.value)
+                attrs["open_weights"] = open_weights.get(o.value, False)
+            elif p == DCT_SOURCE:
+                attrs["source"] = o.value
+            node(o.value)
+            edges.append((s, p, o.value, g))
+    for iri, attrs in nodes.items():
+        assert len(attrs["types"]) <= 1
+        attrs["kind"] = _local(next(iter(attrs["types"]))) if attrs["types"] else ""
+        attrs["types"] = sorted(attrs["types"])
+        attrs["local_id"] = _local(iri)
+    # A node is typed or an edge's end (untyped subjects with only literals are not nodes).
+    linked = {s for s, _, _, _ in edges} | {o for _, _, o, _ in edges}
+    kept = {
+        iri: attrs
+        for iri, attrs in nodes.items()
+        if (attrs["types"] or iri in linked) and (include_concepts or iri not in concepts)
+    }
+    out_edges = {
+        (s, o, f"{p}|{g}"): {"predicate": p, "label": labels.get(p) or _local(p), "graph": g}
+        for s, p, o, g in edges
+        if s in kept and o in kept
+    }
+    links: dict[str, list[tuple[str, str]]] = {}
+    for (s, o, _), edge in out_edges.items():
+        links.setdefault(s, []).append((edge["predicate"], o))
+    for iri, attrs in kept.items():
+        if "label" in attrs:
+            continue
+        if not set(attrs["types"]) & statement_classes:
+            attrs["label"] = attrs["local_id"]
+            continue
+        named: dict[str, tuple[int, str]] = {}
+        for p, o in links.get(iri, ()):
+            if p != DCT_SOURCE and o not in named:
+                named[o] = (0 if p in AGENTS else 1, kept[o].get("label", _local(o)))
+        names = [label for _, label in sorted(named.values())]
+        kind = labels.get(GK + attrs["kind"]) or attrs["kind"]
+        text = kind[:1].upper() + kind[1:]
+        shown = names[:3] + (["…"] if len(names) > 3 else [])
+        text += ": " + ", ".join(shown) if names else ""
+        day = attrs.get("date") or attrs.get("valid_from")
+        attrs["label"] = f"{text} ({day})" if day else text
+    return {"nodes": kept, "edges": out_edges}
+
+
+@pytest.fixture(scope="module")
+def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """A real on-disk store with a seeded 20k-triple synthetic graph and the ontology."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from generate import generate
+
+    s = Store.open(tmp_path_factory.mktemp("synthetic") / "store")
+    s.oxigraph.extend(generate(20_000, seed=3))
+    s.load(ONTOLOGY_FILE, graph=str(ONTOLOGY_GRAPH))
+    return s
+
+
+@pytest.mark.parametrize("include_concepts", [True, False])
+def test_synthetic_projection_equals_reference(
+    synthetic_store: Store, include_concepts: bool
+) -> None:
+    expected = reference_projection(synthetic_store, include_concepts=include_concepts)
+    g = project(synthetic_store, include_concepts=include_concepts)
+    assert len(expected["nodes"]) > 3000 and len(expected["edges"]) > 8000  # really mid-size
+    assert set(g.nodes) == set(expected["nodes"])
+    for iri, attrs in expected["nodes"].items():
+        assert g.nodes[iri] == attrs, iri
+    got_edges = {(s, o, k): d for s, o, k, d in g.edges(keys=True, data=True)}
+    assert g.number_of_edges() == len(got_edges)  # no two edges share (s, o, key)
+    assert got_edges == expected["edges"]
