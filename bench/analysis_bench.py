@@ -11,7 +11,7 @@ relative to them):
   ``quads_for_pattern`` that skips literals and ``rdf:type`` and adds each quad as a networkx
   edge (no attributes, no filters), timed the same way;
 * coverage: ``graph.analysis.coverage`` of every model on one day;
-* PageRank: ``graph.analysis.centrality.pagerank`` (pure Python power iteration);
+* PageRank: ``graph.analysis.centrality.pagerank`` (networkx's SciPy power iteration);
 * betweenness: ``networkx.betweenness_centrality`` with ``k=100`` sampled sources (seeded) on
   the simple undirected view without concept and source nodes, as ``centrality()`` runs it.
 
@@ -184,7 +184,7 @@ def render(rows: list[dict[str, float | int]], seed: int) -> str:
         "and the filters.",
         "- CPU seconds are this process's; the wall-clock figures include time the shared "
         "machine gave to other work (see load avg).",
-        "- PageRank is pure Python (no NumPy/SciPy in the environment); betweenness runs on the "
+        "- PageRank is networkx's SciPy power iteration; betweenness runs on the "
         "simple undirected view without concept and source nodes, as `centrality()` does.",
         "- Peak RSS is the process's high-water mark from the projection to the end of the "
         "size (the kernel's mark is reset before each projection): the store, the projection "

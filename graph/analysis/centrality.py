@@ -15,8 +15,9 @@ all three (:data:`~graph.analysis.schema.NON_NETWORK_KINDS`).
 Ranks are computed within each ``kind`` (comparing an agency's score with a model's says little)
 and use competition ranking: tied scores share a rank and the next rank is skipped (1, 2, 2, 4).
 
-PageRank is computed here by power iteration in pure Python so the analysis needs no NumPy or
-SciPy (networkx's ``pagerank`` requires SciPy); the definition is the standard one [1]_.
+PageRank is networkx's (a SciPy sparse power iteration) on a weighted digraph where parallel
+edges, i.e. the same fact from several sources, add weight; the definition is the standard
+one [1]_.
 
 References
 ----------
