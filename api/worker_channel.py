@@ -10,7 +10,9 @@ blocking.
 
 Messages are length-prefixed pickles (:func:`write_frame`) between two processes of the same
 govkg installation; at most one message is awaited per worker at a time, so an answer can only
-belong to the request that sent the job.
+belong to the request that sent the job. The messages are :class:`Job` (parent to worker),
+:class:`Outcome` (worker to parent, inside a status tuple) and, once at start, the
+:class:`WorkerConfig` (as JSON on the command line).
 """
 
 from __future__ import annotations
@@ -25,10 +27,53 @@ import struct
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+# -- the messages ----------------------------------------------------------------------------
+
+
+@dataclass
+class Job:
+    """One unit of work for a worker (picklable)."""
+
+    kind: str  # "sparql" (serialised result), "rows" (JSON rows), "question"
+    query: str = ""
+    accept: str | None = None
+    default_graph_uris: list[str] = field(default_factory=list)
+    named_graph_uris: list[str] = field(default_factory=list)
+    substitutions: dict[str, tuple[str, str]] = field(default_factory=dict)
+    name: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+    base_iri: str | None = None
+    generation: int = 0
+
+
+@dataclass
+class Outcome:
+    """What a worker hands back: a serialised body or JSON-able rows."""
+
+    media_type: str = ""
+    body: bytes = b""
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """The settings a worker process needs (picklable)."""
+
+    store: str
+    default_graph: str
+    max_results: int
+    service_allowlist: tuple[str, ...]
+    #: ``dataclasses.asdict`` of a :class:`graph.remote.RemoteConfig` when the backend is a
+    #: remote SPARQL server (its ``timeout`` is the query time limit); ``None`` = embedded.
+    remote: dict | None = None
 
 
 # -- the wire format (both sides) ------------------------------------------------------------

@@ -10,6 +10,22 @@ a heavy query never stalls other requests and no request pays a thread hop.
 
 After a write the parent calls :meth:`WorkerPool.invalidate`; each job carries the pool's
 generation and a worker whose snapshot is older reopens the store before running it.
+
+Why the pool is elastic: with a fixed pool, ``size`` heavy queries hold every worker and all
+other requests wait for their deadline (an audit measured a trivial ASK waiting 3.9 s behind
+two 5 s queries; at the default 30 s limit two hostile requests stalled the endpoint for 30 s).
+So when a request has to wait and *every* busy worker is heavy, the pool starts extra workers
+(one per heavy worker, up to ``max_extra``); they are ordinary workers, and idle workers above
+``size`` retire after ``idle_retire`` seconds. While any busy worker is still young, requests
+are moving and just wait their turn: a burst of short queries never forks.
+
+"Heavy" is relative, because an absolute limit misjudges both loaded and slow machines: a job
+is heavy once it has run longer than ``heavy_after``, and longer than twice the slowest job
+that finished recently (that figure halves every ``SLOW_HALF_LIFE`` s; the bar never rises
+above ``HEAVY_CEILING``). Named questions that take 0.3 s alone took up to 2 s under the
+16-client mixed load of tests/faults, and an absolute 0.5 s forked extras there, whose
+competition for the cores slowed everything further; jobs stopped at their deadline never
+count, so hostile queries cannot raise the bar.
 """
 
 from __future__ import annotations
@@ -21,60 +37,40 @@ import logging
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import graph.errors as gerr
-from api.worker_channel import DeadlinePassed, WorkerHandle
+from api.worker_channel import DeadlinePassed, Job, Outcome, WorkerConfig, WorkerHandle
 from graph.errors import GovkgError, QueryTimeoutError, StoreError
+
+#: The message types live with the wire format; they are imported from here by callers.
+__all__ = ["Job", "Outcome", "WorkerConfig", "WorkerPool"]
 
 log = logging.getLogger("govkg.api.workers")
 
 READY_TIMEOUT = 60.0
-
-
-@dataclass
-class Job:
-    """One unit of work for a worker (picklable)."""
-
-    kind: str  # "sparql" (serialised result), "rows" (JSON rows), "question"
-    query: str = ""
-    accept: str | None = None
-    default_graph_uris: list[str] = field(default_factory=list)
-    named_graph_uris: list[str] = field(default_factory=list)
-    substitutions: dict[str, tuple[str, str]] = field(default_factory=dict)
-    name: str = ""
-    params: dict[str, str] = field(default_factory=dict)
-    base_iri: str | None = None
-    generation: int = 0
-
-
-@dataclass
-class Outcome:
-    """What a worker hands back: a serialised body or JSON-able rows."""
-
-    media_type: str = ""
-    body: bytes = b""
-    variables: list[str] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class WorkerConfig:
-    """The settings a worker process needs (picklable)."""
-
-    store: str
-    default_graph: str
-    max_results: int
-    service_allowlist: tuple[str, ...]
-    #: ``dataclasses.asdict`` of a :class:`graph.remote.RemoteConfig` when the backend is a
-    #: remote SPARQL server (its ``timeout`` is the query time limit); ``None`` = embedded.
-    remote: dict | None = None
+#: The least time on one job that makes a worker "heavy" (seconds).
+HEAVY_AFTER = 0.5
+#: How far the slowest recent finished job can raise that bar (as a multiple, and at most).
+HEAVY_FACTOR = 2.0
+HEAVY_CEILING = 5.0
+#: The remembered slowest job time halves over this many seconds.
+SLOW_HALF_LIFE = 30.0
+#: Idle workers above ``size`` stop after this long without a job (seconds).
+IDLE_RETIRE = 30.0
+#: After an extra worker failed to start, no other extra is tried for this long (no fork storm).
+GROW_BACKOFF = 5.0
 
 
 class WorkerPool:
-    """A fixed number of query worker processes, used one job at a time each."""
+    """``size`` query worker processes, plus up to ``max_extra`` while heavy queries run.
+
+    Each worker runs one job at a time. Memory is bounded by the cap: never more than
+    ``size + max_extra`` worker processes (each an interpreter with its own read-only store
+    handle) exist at once, counting those still starting.
+    """
 
     def __init__(
         self,
@@ -85,31 +81,87 @@ class WorkerPool:
         max_results: int,
         service_allowlist: tuple[str, ...] = (),
         remote: dict | None = None,
+        max_extra: int | None = None,
+        heavy_after: float = HEAVY_AFTER,
+        idle_retire: float = IDLE_RETIRE,
     ) -> None:
         self.config = WorkerConfig(
             str(store), default_graph, max_results, service_allowlist, remote
         )
         self.size = max(1, size)
+        #: Workers allowed beyond ``size`` (default: twice ``size``, three times in all).
+        self.max_extra = 2 * self.size if max_extra is None else max(0, max_extra)
+        self.heavy_after = heavy_after
+        self.idle_retire = idle_retire
         self.generation = 0
-        #: Free workers, and the requests waiting for one (first come, first served): a freed
-        #: worker goes straight to the oldest waiter, so nobody is woken to find nothing.
+        #: Free workers, most recently freed on the right (taken from there, so the least used
+        #: stay idle on the left and can retire), and the requests waiting for one (first come,
+        #: first served): a freed worker goes straight to the oldest waiter.
         self._idle: deque[WorkerHandle] = deque()
+        self._idle_since: dict[WorkerHandle, float] = {}
         self._waiting: deque[asyncio.Future[WorkerHandle]] = deque()
         self._all: set[WorkerHandle] = set()
+        #: When each busy worker started its current job (loop time): how heavy it is.
+        self._busy_since: dict[WorkerHandle, float] = {}
+        #: Workers on their way: ``_launching`` not yet forked (so not in ``_all``), and
+        #: ``_starting`` not yet ready (each will serve a waiter when it is).
+        self._launching = 0
+        self._starting = 0
+        self._grow_timer: asyncio.TimerHandle | None = None
+        self._retire_timer: asyncio.TimerHandle | None = None
+        self._grow_blocked_until = 0.0
+        #: The slowest recent finished job (seconds) and when it finished (loop time).
+        self._slowest = 0.0
+        self._slowest_at = 0.0
         # Only for starting and reaping processes, never per request.
-        self._threads = ThreadPoolExecutor(max_workers=self.size + 2, thread_name_prefix="pool")
+        self._threads = ThreadPoolExecutor(max_workers=self.cap + 2, thread_name_prefix="pool")
         self._closed = False
+
+    @property
+    def cap(self) -> int:
+        """The most worker processes this pool runs at once."""
+        return self.size + self.max_extra
+
+    def _total(self) -> int:
+        """Workers running or on their way (what the cap and the floor of ``size`` count)."""
+        return len(self._all) + self._launching
 
     async def start(self) -> None:
         """Start all workers and wait until each has opened the store."""
+        self._launching += self.size
+        self._starting += self.size
         await asyncio.gather(*(self._spawn() for _ in range(self.size)))
 
-    async def _spawn(self) -> None:
+    def _launch(self, *, extra: bool = False) -> None:
+        """Start one worker in the background; it serves a waiter or goes idle when ready."""
+        self._launching += 1
+        self._starting += 1
+        task = asyncio.get_running_loop().create_task(self._spawn(extra=extra))
+        task.add_done_callback(_log_failure)
+
+    async def _spawn(self, *, extra: bool = False) -> None:
+        """Start one worker; the caller has counted it in ``_launching`` and ``_starting``."""
         loop = asyncio.get_running_loop()
+        try:
+            await self._start_worker(loop)
+        except BaseException:
+            if extra:
+                self._grow_blocked_until = loop.time() + GROW_BACKOFF
+            raise
+        finally:
+            self._starting -= 1
+
+    async def _start_worker(self, loop: asyncio.AbstractEventLoop) -> None:
         config_json = json.dumps(asdict(self.config))
-        worker = await loop.run_in_executor(self._threads, WorkerHandle, config_json)
+        try:
+            worker = await loop.run_in_executor(self._threads, WorkerHandle, config_json)
+        finally:
+            self._launching -= 1
         self._all.add(worker)
         worker.attach(loop, self._died_idle)
+        if self._closed:
+            self._discard(worker)
+            return
         try:
             status, payload = await asyncio.wait_for(worker.expect(), READY_TIMEOUT)
         except TimeoutError:
@@ -140,23 +192,29 @@ class WorkerPool:
                 waiter.set_result(worker)
                 return
         self._idle.append(worker)
+        self._idle_since[worker] = asyncio.get_running_loop().time()
+        self._schedule_retire()
 
     def _discard(self, worker: WorkerHandle) -> None:
         """Kill ``worker`` now and reap it off the loop; no successor."""
         self._all.discard(worker)
+        self._idle_since.pop(worker, None)
+        self._busy_since.pop(worker, None)
         worker.detach()
         worker.signal_kill()
         with contextlib.suppress(RuntimeError):  # the executor is shut down at close
             asyncio.get_running_loop().run_in_executor(self._threads, worker.reap)
 
     def _replace(self, worker: WorkerHandle) -> None:
-        """Kill ``worker`` and start a successor in the background (once per worker)."""
+        """Kill ``worker``; start a successor if the pool fell below ``size`` (once per worker)."""
         if worker not in self._all:
             return
         self._discard(worker)
-        if not self._closed:
-            task = asyncio.get_running_loop().create_task(self._spawn())
-            task.add_done_callback(_log_failure)
+        if self._closed:
+            return
+        while self._total() < self.size:
+            self._launch()
+        self._maybe_grow()  # requests may still be waiting behind heavy workers
 
     def _died_idle(self, worker: WorkerHandle) -> None:
         """An idle worker's socket closed (it crashed or was killed): start its successor now."""
@@ -164,6 +222,82 @@ class WorkerPool:
         with contextlib.suppress(ValueError):
             self._idle.remove(worker)
         self._replace(worker)
+
+    # -- growing and shrinking --
+
+    def _maybe_grow(self) -> None:
+        """Start extra workers for waiting requests when every busy worker is heavy.
+
+        Each heavy worker is capacity lost to everyone else, so the pool may grow to ``size``
+        plus one per heavy worker, within the cap, and never beyond what the waiting requests
+        need (workers already starting count). While some busy worker is young, a timer looks
+        again when the youngest would turn heavy; until then (the common case under a steady
+        load, where most requests wait a moment) a new waiter costs one check.
+        """
+        if self._grow_timer is not None or self._closed or self._idle:
+            return
+        if self._total() >= self.cap or len(self._waiting) <= self._starting:
+            return
+        waiting = sum(1 for w in self._waiting if not w.done())
+        if waiting <= self._starting:
+            return
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if now < self._grow_blocked_until:
+            self._grow_timer = loop.call_at(self._grow_blocked_until, self._look_again)
+            return
+        threshold = self._heavy_threshold(now)
+        youngest = min((now - since for since in self._busy_since.values()), default=None)
+        if youngest is None:
+            return  # nobody is busy: the workers that are starting will serve the waiters
+        if youngest < threshold:
+            self._grow_timer = loop.call_at(now + threshold - youngest, self._look_again)
+            return
+        wanted = min(self.size + len(self._busy_since), self.cap) - self._total()
+        for _ in range(min(wanted, waiting - self._starting)):
+            log.info("heavy queries hold every query worker; starting an extra worker")
+            self._launch(extra=True)
+
+    def _look_again(self) -> None:
+        """The grow timer: busy workers may have turned heavy since the last look."""
+        self._grow_timer = None
+        self._maybe_grow()
+
+    def _heavy_threshold(self, now: float) -> float:
+        """How long a worker must have been on its job to count as heavy (see the module)."""
+        return max(self.heavy_after, min(HEAVY_CEILING, HEAVY_FACTOR * self._recent_slowest(now)))
+
+    def _recent_slowest(self, now: float) -> float:
+        return self._slowest * 0.5 ** ((now - self._slowest_at) / SLOW_HALF_LIFE)
+
+    def _finished(self, seconds: float, now: float) -> None:
+        """Remember a job that finished (not one stopped at its deadline) if it was slow."""
+        if HEAVY_FACTOR * seconds <= self.heavy_after:
+            return  # it cannot lift the bar above the floor (the usual case; no pow)
+        if seconds > self._recent_slowest(now):
+            self._slowest, self._slowest_at = seconds, now
+
+    def _schedule_retire(self) -> None:
+        """Make sure a timer will stop the longest-idle worker above ``size`` when it is due."""
+        if self._retire_timer is not None or self._closed or not self._idle:
+            return
+        if self._total() <= self.size:
+            return
+        due = self._idle_since[self._idle[0]] + self.idle_retire
+        self._retire_timer = asyncio.get_running_loop().call_at(due, self._retire)
+
+    def _retire(self) -> None:
+        """Stop workers idle for ``idle_retire`` seconds while the pool is above ``size``."""
+        self._retire_timer = None
+        now = asyncio.get_running_loop().time()
+        while self._idle and self._total() > self.size:
+            oldest = self._idle[0]
+            if now - self._idle_since[oldest] < self.idle_retire:
+                break
+            self._idle.popleft()
+            log.info("retiring an idle extra query worker (pid %s)", oldest.process.pid)
+            self._discard(oldest)
+        self._schedule_retire()
 
     def invalidate(self) -> None:
         """Make every later job see the store as it is now (after a write)."""
@@ -174,10 +308,12 @@ class WorkerPool:
         loop = asyncio.get_running_loop()
         while True:
             if self._idle:
-                worker = self._idle.popleft()
+                worker = self._idle.pop()
+                self._idle_since.pop(worker, None)
             else:
                 waiter: asyncio.Future[WorkerHandle] = loop.create_future()
                 self._waiting.append(waiter)
+                self._maybe_grow()
                 timer = loop.call_at(deadline, _expire, waiter)
                 try:
                     worker = await waiter
@@ -206,6 +342,7 @@ class WorkerPool:
         worker = await self._acquire(timeout, deadline)
         job.generation = self.generation
         healthy = False
+        self._busy_since[worker] = loop.time()
         waiter = worker.expect()
         timer = loop.call_at(deadline, _expire, waiter)
         try:
@@ -222,9 +359,12 @@ class WorkerPool:
         finally:
             timer.cancel()
             worker.done_waiting()
+            started = self._busy_since.pop(worker, None)
             if waiter.done() and not waiter.cancelled():
                 waiter.exception()  # seen here, so asyncio never reports it as unretrieved
             if healthy:
+                if started is not None:
+                    self._finished(loop.time() - started, loop.time())
                 self._release(worker)
             else:
                 self._replace(worker)  # killed before the answer goes out: the work has stopped
@@ -238,8 +378,12 @@ class WorkerPool:
         raise GovkgError("the query failed inside the engine; the failure has been logged")
 
     async def close(self) -> None:
-        """Stop every worker (server shutdown)."""
+        """Stop every worker, extras and those still starting included (server shutdown)."""
         self._closed = True
+        for timer in (self._grow_timer, self._retire_timer):
+            if timer is not None:
+                timer.cancel()
+        self._grow_timer = self._retire_timer = None
         while self._waiting:
             waiter = self._waiting.popleft()
             if not waiter.done():
@@ -247,14 +391,17 @@ class WorkerPool:
         for worker in list(self._all):
             worker.kill()
         self._all.clear()
+        self._idle.clear()
+        self._idle_since.clear()
+        self._busy_since.clear()
         self._threads.shutdown(wait=False, cancel_futures=True)
 
     def alive(self) -> int:
-        """How many worker processes are running (for /health and tests)."""
+        """How many worker processes are running, extras included (for /health and tests)."""
         return sum(1 for w in self._all if w.process.poll() is None)
 
     def pids(self) -> list[int]:
-        """Process ids of the workers (tests check that a timed-out one is gone)."""
+        """Process ids of the workers, extras included (tests check a timed-out one is gone)."""
         return [w.process.pid for w in self._all]
 
 
@@ -266,7 +413,7 @@ def _expire(waiter: asyncio.Future[Any]) -> None:
 
 def _log_failure(task: asyncio.Task) -> None:
     if not task.cancelled() and task.exception() is not None:
-        log.error("could not start a replacement query worker: %s", task.exception())
+        log.error("could not start a query worker: %s", task.exception())
 
 
 def monotonic() -> float:

@@ -54,8 +54,13 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_store(tmp_path_factory.mktemp("pool") / "store", _data(), ox.RdfFormat.TURTLE)
 
 
-def _pool(store: Path, size: int = 2, max_results: int = 100_000) -> WorkerPool:
-    return WorkerPool(store, size=size, default_graph="union", max_results=max_results)
+def _pool(
+    store: Path, size: int = 2, max_results: int = 100_000, max_extra: int | None = None
+) -> WorkerPool:
+    """A pool as a server builds it; ``max_extra=0`` pins it to ``size`` (no extra workers)."""
+    return WorkerPool(
+        store, size=size, default_graph="union", max_results=max_results, max_extra=max_extra
+    )
 
 
 def _json(query: str) -> Job:
@@ -213,7 +218,7 @@ def test_the_deadline_kills_the_worker_and_others_keep_answering(store: Path) ->
 
 def test_waiting_for_a_free_worker_counts_against_the_deadline(store: Path) -> None:
     async def main() -> None:
-        pool = _pool(store, size=1)
+        pool = _pool(store, size=1, max_extra=0)  # no extra worker may rescue the waiter
         await pool.start()
         try:
             heavy = asyncio.ensure_future(pool.run(_json(CARTESIAN), 3.0))
@@ -251,7 +256,7 @@ def test_a_request_cancelled_while_waiting_loses_no_worker(store: Path) -> None:
     big = f"SELECT ?s ?o WHERE {{ ?s <{EX}big> ?o }}"
 
     async def main() -> None:
-        pool = _pool(store, size=1)
+        pool = _pool(store, size=1, max_extra=0)  # the one worker is the one to keep
         await pool.start()
         try:
             busy = asyncio.ensure_future(pool.run(_json(big), 60))
