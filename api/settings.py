@@ -86,6 +86,8 @@ class Settings:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Settings from ``GOVKG_*`` environment variables, defaults for the rest."""
+        from graph.backend import env_seconds
+
         env = dict(os.environ if environ is None else environ)
         s = cls()
         if "GOVKG_STORE" in env:
@@ -95,7 +97,7 @@ class Settings:
         if env.get("GOVKG_DEFAULT_GRAPH"):
             s = replace(s, default_graph=_choice("GOVKG_DEFAULT_GRAPH", env, ("union", "separate")))
         if env.get("GOVKG_QUERY_TIMEOUT"):
-            s = replace(s, query_timeout=positive_seconds("GOVKG_QUERY_TIMEOUT", env))
+            s = replace(s, query_timeout=env_seconds(env, "GOVKG_QUERY_TIMEOUT", s.query_timeout))
         if env.get("GOVKG_MAX_RESULTS"):
             s = replace(s, max_results=_positive_int("GOVKG_MAX_RESULTS", env))
         if env.get("GOVKG_WORKERS"):
@@ -158,19 +160,6 @@ def _choice(name: str, env: dict[str, str], allowed: tuple[str, ...]):  # type: 
     value = env[name].strip().lower()
     if value not in allowed:
         raise InputError(f"{name}: expected one of {', '.join(allowed)}, got {env[name]!r}")
-    return value
-
-
-def positive_seconds(name: str, env: dict[str, str]) -> float:
-    """A number of seconds above 0 from the environment, or an error naming the variable."""
-    from graph.errors import InputError
-
-    try:
-        value = float(env[name])
-    except ValueError:
-        value = float("nan")
-    if not value > 0 or value == float("inf"):
-        raise InputError(f"{name}: expected a number of seconds above 0, got {env[name]!r}")
     return value
 
 

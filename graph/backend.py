@@ -108,12 +108,13 @@ def remote_config_from_env(environ: Mapping[str, str] | None = None) -> RemoteCo
         password=env.get("GOVKG_PASSWORD") or None,
         auth="digest" if auth == "digest" else "basic",
         bearer=env.get("GOVKG_BEARER") or None,
-        timeout=_seconds(env, "GOVKG_REMOTE_TIMEOUT", 30.0),
+        timeout=env_seconds(env, "GOVKG_REMOTE_TIMEOUT", 30.0),
     )
 
 
-def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    """A timeout in seconds above 0 from the environment, or an InputError naming it."""
+def env_seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A number of seconds above 0 from the environment (``default`` when unset), or an
+    :class:`~graph.errors.InputError` naming the variable; shared by every ``GOVKG_*`` timeout."""
     text = env.get(name)
     if not text:
         return default
