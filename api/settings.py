@@ -32,11 +32,11 @@ class Settings:
     Environment (``from_env``): ``GOVKG_STORE``, ``GOVKG_TOKEN``, ``GOVKG_DEFAULT_GRAPH``,
     ``GOVKG_QUERY_TIMEOUT``, ``GOVKG_MAX_RESULTS``, ``GOVKG_WORKERS``, ``GOVKG_CORS_ORIGINS`` and
     ``GOVKG_SERVICE_ALLOWLIST`` (comma-separated), ``GOVKG_ACCESS_LOG``, ``GOVKG_VIZ_MAX_NODES``,
-    and the remote backend's ``GOVKG_ENDPOINT`` family (graph/backend.py). A value that is not
-    valid is an :class:`~graph.errors.InputError` naming the variable.
+    and the remote backend's ``GOVKG_ENDPOINT`` family (graph/store/backend.py). A value that is not
+    valid is an :class:`~govkg.graph.errors.InputError` naming the variable.
     - ``endpoint`` (and ``update_endpoint``, ``gsp_endpoint``, ``remote_*`` credentials): when
       set, queries and writes go to this remote SPARQL 1.1 server instead of ``store``
-      (graph/remote.py); ``remote_config()`` builds its connection settings.
+      (graph/store/remote.py); ``remote_config()`` builds its connection settings.
     - ``access_log``: one log line per request (off by default: it costs ~10% of throughput).
     - ``viz_max_nodes``: the most nodes ``GET /viz`` draws (a request's ``max_nodes`` can only
       lower it); bigger drawings get a 400 problem suggesting a filter.
@@ -66,7 +66,7 @@ class Settings:
 
     def __post_init__(self) -> None:
         """Refuse settings the server cannot honour, naming the setting (no traceback later)."""
-        from graph.errors import InputError
+        from govkg.graph.errors import InputError
 
         problems = []
         if self.default_graph not in ("union", "separate"):
@@ -86,7 +86,7 @@ class Settings:
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
         """Settings from ``GOVKG_*`` environment variables, defaults for the rest."""
-        from graph.backend import env_seconds
+        from govkg.graph.store.backend import env_seconds
 
         env = dict(os.environ if environ is None else environ)
         s = cls()
@@ -107,7 +107,7 @@ class Settings:
         if env.get("GOVKG_SERVICE_ALLOWLIST"):
             s = replace(s, service_allowlist=_url_list(env["GOVKG_SERVICE_ALLOWLIST"]))
         if env.get("GOVKG_ENDPOINT"):
-            from graph.backend import remote_config_from_env
+            from govkg.graph.store.backend import remote_config_from_env
 
             remote = remote_config_from_env(env)
             assert remote is not None
@@ -127,14 +127,14 @@ class Settings:
             s = replace(s, viz_max_nodes=_positive_int("GOVKG_VIZ_MAX_NODES", env))
         return s
 
-    def remote_config(self):  # -> graph.remote.RemoteConfig | None
+    def remote_config(self):  # -> govkg.graph.store.remote.RemoteConfig | None
         """The remote backend's connection settings, or ``None`` for the embedded store.
 
         The HTTP timeout is the query time limit, so a remote query stops with it.
         """
         if not self.endpoint:
             return None
-        from graph.remote import RemoteConfig
+        from govkg.graph.store.remote import RemoteConfig
 
         return RemoteConfig(
             endpoint=self.endpoint,
@@ -155,7 +155,7 @@ def _url_list(text: str) -> tuple[str, ...]:
 
 def _choice(name: str, env: dict[str, str], allowed: tuple[str, ...]):  # type: ignore[no-untyped-def]
     """One of ``allowed`` from the environment, or an error naming the variable."""
-    from graph.errors import InputError
+    from govkg.graph.errors import InputError
 
     value = env[name].strip().lower()
     if value not in allowed:
@@ -165,7 +165,7 @@ def _choice(name: str, env: dict[str, str], allowed: tuple[str, ...]):  # type: 
 
 def _positive_int(name: str, env: dict[str, str]) -> int:
     """A positive whole number from the environment, or an error naming the variable."""
-    from graph.errors import InputError
+    from govkg.graph.errors import InputError
 
     text = env[name].strip()
     if not text.isdigit() or int(text) < 1:

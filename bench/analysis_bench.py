@@ -4,14 +4,14 @@ For each size (triples) it generates a seeded synthetic graph (bench/generate.py
 an in-memory pyoxigraph store, and times, once each (these steps take seconds, noise is small
 relative to them):
 
-* projection: ``graph.projection.project(store, include_concepts=True)``, wall-clock and CPU
+* projection: ``govkg.graph.projection.project(store, include_concepts=True)``, wall-clock and CPU
   seconds, and how far it raised the process's resident memory (peak during the call minus the
   resident size before it, via ``/proc/self/clear_refs``);
 * direct loop, for scale: the floor a projection in Python pays, a bare loop over
   ``quads_for_pattern`` that skips literals and ``rdf:type`` and adds each quad as a networkx
   edge (no attributes, no filters), timed the same way;
-* coverage: ``graph.analysis.coverage`` of every model on one day;
-* PageRank: ``graph.analysis.centrality.pagerank`` (networkx's SciPy power iteration);
+* coverage: ``govkg.graph.analysis.coverage`` of every model on one day;
+* PageRank: ``govkg.graph.analysis.centrality.pagerank`` (networkx's SciPy power iteration);
 * betweenness: ``networkx.betweenness_centrality`` with ``k=100`` sampled sources (seeded) on
   the simple undirected view without concept and source nodes, as ``centrality()`` runs it.
 
@@ -41,12 +41,11 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 import networkx as nx  # noqa: E402
 import pyoxigraph as ox  # noqa: E402
 from generate import generate  # noqa: E402
-
-from graph.analysis.centrality import pagerank, simple_undirected  # noqa: E402
-from graph.analysis.coverage import coverage  # noqa: E402
-from graph.analysis.schema import NON_NETWORK_KINDS  # noqa: E402
-from graph.projection import project  # noqa: E402
-from graph.store import Store  # noqa: E402
+from govkg.graph.analysis.centrality import pagerank, simple_undirected  # noqa: E402
+from govkg.graph.analysis.coverage import coverage  # noqa: E402
+from govkg.graph.analysis.schema import NON_NETWORK_KINDS  # noqa: E402
+from govkg.graph.projection import project  # noqa: E402
+from govkg.graph.store.embedded import Store  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
 HEADING = "## Analyses"

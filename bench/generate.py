@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from ontology import ENTITIES_GRAPH, GK, GKC, ID, SOURCE, STATEMENT  # noqa: E402
+from govkg.ontology import ENTITIES_GRAPH, GK, GKC, ID, SOURCE, STATEMENT  # noqa: E402
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")

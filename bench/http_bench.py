@@ -223,13 +223,13 @@ HTTP process spending ~300 µs of wall time per request inside the write of the 
 worker's pipe: two pool threads per request, parked in `conn.poll`/`conn.recv`, fought the
 event loop for the GIL. So: (1) the access log is off by default (done before this round;
 `GOVKG_ACCESS_LOG=1` turns it on); (2) the parent side of the worker round trip is plain
-asyncio (`api/worker_channel.py`): each worker's socket stays registered with the loop
+asyncio (`api/runtime/channel.py`): each worker's socket stays registered with the loop
 (`loop.add_reader`), answers are length-prefixed pickles read in non-blocking chunks as they
 arrive, the deadline is a loop timer, a freed worker goes straight to the oldest waiting
 request, and no request uses a thread; (3) SELECT results in SPARQL JSON and XML are written by
 pyoxigraph's own serialiser in the worker, into a byte-budgeted sink, with the row cap checked
 exactly on the written bytes (413 at `max_results` + 1 rows, as before); CSV and TSV stay on
-the Python writers, whose output the native ones do not match (`api/serializers.py`). In a hot
+the Python writers, whose output the native ones do not match (`api/http/serializers.py`). In a hot
 loop that is 71 µs instead of 123 µs for LIMIT 10, 3.07 ms instead of 3.81 ms for the GROUP BY
 (192 rows).
 

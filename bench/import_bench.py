@@ -26,10 +26,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from common import ROOT, machine_line, median, write_section
-
-from graph.build import build_store
-from graph.importers import ImportReport, import_ecosystem_graphs, import_epoch
-from graph.store import Store
+from govkg.graph.build import build_store
+from govkg.graph.importers import ImportReport, import_ecosystem_graphs, import_epoch
+from govkg.graph.store.embedded import Store
 
 SHARED_DATA = ROOT.parent / "shared" / "data"
 EPOCH_CSV = SHARED_DATA / "epoch" / "all-ml-systems.csv"

@@ -6,10 +6,12 @@ fresh empty store by each contender, interleaved, several runs, medians:
 * ``govkg load`` — the command users run (a subprocess of ``.venv/bin/govkg``, so it includes
   interpreter start-up and the final flush);
 * ``Store.load`` — Oxigraph's transactional load in-process (what ``govkg load`` used before
-  it switched to ``graph.bulkload.load_by_swap``; still used for JSON-LD, RDF/XML and HTTP);
+  it switched to ``govkg.graph.store.bulkload.load_by_swap``; still used for JSON-LD, RDF/XML and
+  HTTP);
 * ``pyoxigraph bulk_load`` — the raw on-disk loader, the limit (not transactional);
 * ``checkpoint + bulk_load + swap`` — the same steps as ``govkg load``'s
-  ``graph.bulkload.load_by_swap``, without the command's start-up: ``Store.backup`` (a RocksDB
+  ``govkg.graph.store.bulkload.load_by_swap``, without the command's start-up: ``Store.backup`` (a
+  RocksDB
   checkpoint, hard links) of the store, ``bulk_load`` into the copy, flush, two renames;
 * ``rdflib memory`` — ``rdflib.Graph().parse`` (100k and 1M only; one run at 1M, it is slow).
 
@@ -44,8 +46,7 @@ from common import (  # noqa: E402
     size_label,
     write_section,
 )
-
-from graph.store import Store  # noqa: E402
+from govkg.graph.store.embedded import Store  # noqa: E402
 
 NT = ox.RdfFormat.N_TRIPLES
 RAW = Path(__file__).resolve().parents[1] / "var" / "bench" / "load-results.json"
@@ -196,9 +197,11 @@ def main() -> None:
 
 NOTES = """
 - `govkg load` loads N-Triples, N-Quads, Turtle and TriG with
-  `graph.bulkload.load_by_swap`: a RocksDB checkpoint of the store (`Store.backup`, hard links),
+  `govkg.graph.store.bulkload.load_by_swap`: a RocksDB checkpoint of the store (`Store.backup`,
+  hard links),
   `bulk_load` into the copy, flush, and the same two renames `govkg build` uses
-  (`graph.storedir.swap_in`). A syntax error or a kill before the swap leaves the store as it was;
+  (`govkg.graph.store.directory.swap_in`). A syntax error or a kill before the swap leaves the
+  store as it was;
   `Store.open` recovers a kill between the renames (tests/faults, tests/graph/test_bulkload.py).
 - `Store.load` is Oxigraph's transactional load, about 2.5× slower than `bulk_load` on disk; it
   remains the path for JSON-LD and RDF/XML files, HTTP Graph Store writes and remote servers.

@@ -5,7 +5,8 @@ concept scheme says which weights-access levels are open) are loaded into an on-
 Then, for every question in ``graph/queries/*.rq`` with its default parameters (``sources-for``
 gets ``entity=syn-dev-0``), interleaved and repeated:
 
-* ``govkg`` — :func:`graph.questions.run_question` (header parsing, parameter binding, the query,
+* ``govkg`` — :func:`govkg.graph.questions.run_question` (header parsing, parameter binding, the
+query,
   and the conversion of every row to a result table);
 * ``pyoxigraph`` — the same SPARQL text, substitutions and prefixes given straight to
   ``pyoxigraph.Store.query`` on the same store, every row and term touched;
@@ -48,10 +49,9 @@ from common import (  # noqa: E402
     timed,
     write_section,
 )
-
-from graph.questions import Question, bind_value, list_questions, run_question  # noqa: E402
-from graph.store import Store  # noqa: E402
-from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH, PREFIXES  # noqa: E402
+from govkg.graph.questions import Question, bind_value, list_questions, run_question  # noqa: E402
+from govkg.graph.store.embedded import Store  # noqa: E402
+from govkg.ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH, PREFIXES  # noqa: E402
 
 #: Parameters the benchmark gives (a required one, and ids that exist in the synthetic graph).
 PARAMS: dict[str, dict[str, str]] = {"sources-for": {"entity": "syn-dev-0"}}

@@ -29,11 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "viz")]
 
+from govkg.viz import render_graph_page  # noqa: E402
+from govkg.viz.layout import compute_layout  # noqa: E402
 from viz_browser import chromium_missing_reason, launch, serve_directory  # noqa: E402
 from viz_synthetic import synthetic_graph  # noqa: E402
-
-from viz import render_graph_page  # noqa: E402
-from viz.layout import compute_layout  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
 HEADING = "## Visualisation"

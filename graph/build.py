@@ -12,7 +12,7 @@ The sequence is
 A kill -9 before step 3 leaves the old store in place (and a stale ``.building-*`` directory
 that the next build removes). Between the two renames of step 3 there is a window of
 microseconds in which ``<store>`` does not exist; :func:`recover_store` (called at the start of
-every build and by :meth:`graph.store.Store.open`) restores ``<store>.old-*`` then.
+every build and by :meth:`govkg.graph.store.embedded.Store.open`) restores ``<store>.old-*`` then.
 """
 
 from __future__ import annotations
@@ -26,11 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-
-from graph.curated import DATA_DIR, compile_data
-from graph.errors import StoreError
-from graph.storedir import check_replaceable, recover_store, swap_in
-from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
+from govkg.graph.curated import DATA_DIR, compile_data
+from govkg.graph.errors import StoreError
+from govkg.graph.store.directory import check_replaceable, recover_store, swap_in
+from govkg.ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
 
 
 @dataclass(frozen=True)
@@ -53,8 +52,8 @@ def build_store(
 ) -> BuildReport:
     """Compile, validate and load the curated data into a fresh store at ``store_path``.
 
-    Raises :class:`~graph.errors.DataValidationError` (nothing written) when the data is
-    invalid and :class:`~graph.errors.StoreError` when the new store cannot be written or
+    Raises :class:`~govkg.graph.errors.DataValidationError` (nothing written) when the data is
+    invalid and :class:`~govkg.graph.errors.StoreError` when the new store cannot be written or
     swapped in; in both cases the previous store is left as it was.
     """
     started = time.monotonic()

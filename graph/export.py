@@ -1,7 +1,7 @@
 """Export the store: every RDF format, GraphML and GEXF (Gephi, Cytoscape), CSV nodes/edges.
 
 Why these: RDF formats keep everything (quad formats keep the named graphs, hence the sources);
-GraphML/GEXF and CSV carry the network projection (:mod:`graph.projection`) to tools that do
+GraphML/GEXF and CSV carry the network projection (:mod:`govkg.graph.projection`) to tools that do
 not read RDF.
 
 - RDF (``turtle``, ``ntriples``, ``nquads``, ``trig``, ``jsonld``, ``rdfxml``): streamed by
@@ -24,11 +24,10 @@ from collections.abc import Callable
 from typing import BinaryIO
 
 import networkx as nx
-
-from graph.errors import UnsupportedFormatError
-from graph.formats import format_for_name, format_names
-from graph.store import Store
-from ontology import PREFIXES
+from govkg.graph.errors import UnsupportedFormatError
+from govkg.graph.store.embedded import Store
+from govkg.graph.store.formats import format_for_name, format_names
+from govkg.ontology import PREFIXES
 
 NETWORK_FORMATS = ("graphml", "gexf", "csv")
 NETWORK_MEDIA_TYPES = {
@@ -107,7 +106,7 @@ def safe_value(value: object) -> str | int | float | bool | None:
 
 def project_for_export(store: Store, graphs: list[str] | None = None) -> nx.MultiDiGraph:
     """The projection with every attribute made safe for GraphML/GEXF writers."""
-    from graph.projection import project
+    from govkg.graph.projection import project
 
     g = project(store, graphs=graphs)
     out = nx.MultiDiGraph()

@@ -3,7 +3,7 @@
 Why a function of its own: pyoxigraph's ``NamedNode`` raises a bare ``ValueError`` for a string
 that is not an IRI ("Invalid IRI code point ' '"), and accepts relative strings such as
 ``mygraph``, which then name a graph nobody can address again. Every layer that takes a graph
-name from a user checks it here, so the error is always an :class:`~graph.errors.InputError`
+name from a user checks it here, so the error is always an :class:`~govkg.graph.errors.InputError`
 naming the field and the value (a 400 over HTTP, exit code 1 on the command line).
 """
 
@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 
 import pyoxigraph as ox
-
-from graph.errors import InputError
+from govkg.graph.errors import InputError
 
 #: RFC 3987's scheme: a letter, then letters, digits, "+", "-" or ".", then ":".
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
@@ -27,7 +26,7 @@ def named_node(value: str, field: str = "graph") -> ox.NamedNode:
     >>> named_node("my graph")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    graph.errors.InputError: graph: 'my graph' is not an absolute IRI ...
+    govkg.graph.errors.InputError: graph: 'my graph' is not an absolute IRI ...
     """
     if not isinstance(value, str) or not _SCHEME.match(value):
         raise InputError(

@@ -73,8 +73,7 @@ from operator import itemgetter
 
 import networkx as nx
 import pyoxigraph as ox
-
-from graph.projection_ontology import (
+from govkg.graph.projection_ontology import (
     DCT_SOURCE,
     DCT_TITLE,
     GK_NS,
@@ -93,8 +92,8 @@ from graph.projection_ontology import (
     _store_ontology,
     local_name,
 )
-from graph.store import Store
-from ontology import ONTOLOGY_GRAPH
+from govkg.graph.store.embedded import Store
+from govkg.ontology import ONTOLOGY_GRAPH
 
 #: Links to web pages: kept as the ``url`` attribute, not as edges to page nodes.
 LINK_PREDICATES = {GK_NS + "url", GK_NS + "homepage", "http://xmlns.com/foaf/0.1/page"}

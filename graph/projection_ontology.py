@@ -1,6 +1,6 @@
 """What the NetworkX projection needs from the ontology: classes, labels, concepts, IRIs.
 
-Why apart from :mod:`graph.projection`: the projection's hot loop and its ontology lookups
+Why apart from :mod:`govkg.graph.projection`: the projection's hot loop and its ontology lookups
 change for different reasons, and keeping them apart keeps both modules small. The shipped
 ontology is parsed once per process (``_file_ontology``); a store's own ontology graph is
 layered on top per projection (``_store_ontology``).
@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pyoxigraph as ox
-
-from graph.store import Store
-from ontology import GK, ONTOLOGY_FILE, ONTOLOGY_GRAPH
+from govkg.graph.store.embedded import Store
+from govkg.ontology import GK, ONTOLOGY_FILE, ONTOLOGY_GRAPH
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"

@@ -12,10 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-
-from graph.errors import BackendError
-from graph.remote import RemoteStore
-from graph.store import Store
+from govkg.graph.errors import BackendError
+from govkg.graph.store.embedded import Store
+from govkg.graph.store.remote import RemoteStore
 
 #: Called after each graph with (graphs done, graphs in total, graph IRI).
 PushProgress = Callable[[int, int, str], None]
@@ -69,7 +68,7 @@ def push(
     if graphs is not None:
         missing = sorted(set(graphs) - set(names))
         if missing:
-            from graph.store import raise_not_found_graph
+            from govkg.graph.store.embedded import raise_not_found_graph
 
             raise_not_found_graph(missing[0], names)
         names = [g for g in names if g in set(graphs)]

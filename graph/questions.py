@@ -35,11 +35,10 @@ from datetime import date
 from pathlib import Path
 
 import pyoxigraph as ox
-
-from graph.errors import DataValidationError, NotFoundError, ParameterError, Problem
-from graph.results import ResultTable
-from graph.store import Store
-from ontology import PREFIXES, concept_iri, entity_iri
+from govkg.graph.errors import DataValidationError, NotFoundError, ParameterError, Problem
+from govkg.graph.results import ResultTable
+from govkg.graph.store.embedded import Store
+from govkg.ontology import PREFIXES, concept_iri, entity_iri
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -16,8 +16,7 @@ from datetime import date
 from typing import Any
 
 import pyoxigraph as ox
-
-from ontology import PREFIXES
+from govkg.ontology import PREFIXES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTS = {XSD + t for t in ("integer", "int", "long", "short", "nonNegativeInteger")}

@@ -5,8 +5,8 @@ example, hierarchy and alignment; a hand-written page would drift from it. The p
 govkg class, property and concept scheme (with its concepts); external terms the ontology only
 declares (ORG, PROV-O, ...) appear as links from govkg terms, not as entries.
 
-    python -m ontology.reference            # rewrite docs/ontology-reference.md
-    python -m ontology.reference --html out.html
+    python -m govkg.ontology.reference            # rewrite docs/ontology-reference.md
+    python -m govkg.ontology.reference --html out.html
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govkg.ontology import BASE, GK, GKC, HERE, ONTOLOGY_FILE, ONTOLOGY_IRI, PREFIXES
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
-
-from ontology import BASE, GK, GKC, HERE, ONTOLOGY_FILE, ONTOLOGY_IRI, PREFIXES
 
 REFERENCE_FILE: Path = HERE.parent / "docs" / "ontology-reference.md"
 
@@ -225,7 +224,7 @@ def render_markdown(graph: Graph | None = None) -> str:
     lines = [
         f"# {title}",
         "",
-        "<!-- Generated from ontology/govkg.ttl by `python -m ontology.reference`; "
+        "<!-- Generated from ontology/govkg.ttl by `python -m govkg.ontology.reference`; "
         "do not edit by hand. -->",
         "",
         f"Version {version}. {description}",

@@ -1,7 +1,7 @@
 """SHACL validation of govkg data and of the ontology's own term documentation.
 
 Why this lives in ``ontology/`` and returns its own :class:`ShapeViolation` rather than
-``graph.errors.Problem``: imports run one way (``graph`` → ``ontology``), so the compiler in
+``govkg.graph.errors.Problem``: imports run one way (``graph`` → ``ontology``), so the compiler in
 ``graph/`` converts violations into located problems (it knows which file and line minted each
 node), while this module only knows shapes and triples.
 
@@ -23,11 +23,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyshacl
+from govkg.ontology import HERE, ONTOLOGY_FILE, PREFIXES, SHAPES_FILE
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.graph import ConjunctiveGraph
 from rdflib.term import Node
-
-from ontology import HERE, ONTOLOGY_FILE, PREFIXES, SHAPES_FILE
 
 TERM_SHAPES_FILE: Path = HERE / "term-shapes.ttl"
 

@@ -21,10 +21,9 @@ import pyoxigraph as ox
 import pytest
 import uvicorn
 from fastapi import FastAPI
-
-from api.app import create_app
-from api.settings import Settings
-from graph.store import Store
+from govkg.api.http.app import create_app
+from govkg.api.settings import Settings
+from govkg.graph.store.embedded import Store
 
 #: A small govkg-shaped dataset (TriG) used by the API tests.
 SAMPLE_TRIG = """

@@ -12,8 +12,7 @@ from functools import cache
 from pathlib import Path
 
 import pyvis
-
-from graph.errors import GovkgError
+from govkg.graph.errors import GovkgError
 
 VIS_VERSION = "9.1.2"
 STATIC_DIR = Path(__file__).resolve().parent / "static"

@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
-
-from viz import style
+from govkg.viz import style
 
 #: Node attributes shown as "key facts" in the info panel, in this order, with their captions.
 FACT_FIELDS: tuple[tuple[str, str], ...] = (

@@ -13,13 +13,12 @@ from collections.abc import Hashable, Mapping
 from typing import Any
 
 import networkx as nx
+from govkg.graph.errors import InputError, NotFoundError
+from govkg.viz import assets, style
+from govkg.viz.elements import build_elements
+from govkg.viz.layout import compute_layout
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
-
-from graph.errors import InputError, NotFoundError
-from viz import assets, style
-from viz.elements import build_elements
-from viz.layout import compute_layout
 
 #: Default refusal threshold; a 5,000-node page becomes interactive in about a second.
 DEFAULT_MAX_NODES = 5000

@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 
 import networkx as nx
-
-from graph.errors import InputError
-from viz.style import coverage_key
+from govkg.graph.errors import InputError
+from govkg.viz.style import coverage_key
 
 #: Node classes that count as "developers" of a model and as "reviewing agencies".
 DEVELOPER_KINDS = frozenset({"AIDeveloper", "Company", "Organisation"})

@@ -2,7 +2,7 @@
 
 SPARQL answers "what is recorded"; these answer "where is the gap, who is central, what would
 change". Each takes a :class:`networkx.MultiDiGraph` in the schema of
-:func:`graph.projection.project` (use ``include_concepts=True`` so participation statuses,
+:func:`govkg.graph.projection.project` (use ``include_concepts=True`` so participation statuses,
 evaluation stages and stances are present) and returns dataclasses with ``as_dict()`` for JSON.
 Nothing here touches a store. See ``docs/analyses.md``.
 
@@ -14,11 +14,11 @@ Nothing here touches a store. See ``docs/analyses.md``.
 - :func:`run_scenario`, :func:`load_scenario` -- what-if scenarios and the two-tier report.
 """
 
-from graph.analysis.centrality import centrality, pagerank
-from graph.analysis.coverage import REGULATED_VERDICTS, VERDICTS, CoverageReport, coverage
-from graph.analysis.explain import Explanation, explain
-from graph.analysis.paths import PathExplanation, explain_path
-from graph.analysis.scenarios import (
+from govkg.graph.analysis.centrality import centrality, pagerank
+from govkg.graph.analysis.coverage import REGULATED_VERDICTS, VERDICTS, CoverageReport, coverage
+from govkg.graph.analysis.explain import Explanation, explain
+from govkg.graph.analysis.paths import PathExplanation, explain_path
+from govkg.graph.analysis.scenarios import (
     SCENARIO_DIR,
     Scenario,
     ScenarioReport,
@@ -27,8 +27,8 @@ from graph.analysis.scenarios import (
     parse_scenario,
     run_scenario,
 )
-from graph.analysis.structure import communities, components, stances
-from graph.analysis.tiers import TwoTierReport, two_tier
+from govkg.graph.analysis.structure import communities, components, stances
+from govkg.graph.analysis.tiers import TwoTierReport, two_tier
 
 __all__ = [
     "REGULATED_VERDICTS",

@@ -2,14 +2,14 @@
 
 Why: what-if scenarios add hypothetical statements to a copy of a projected graph, and tests and
 docstring examples need small graphs whose answers can be worked out on paper. Both must produce
-exactly what :func:`graph.projection.project` produces (IRI keys, ``kind``/``types``/``label``
+exactly what :func:`govkg.graph.projection.project` produces (IRI keys, ``kind``/``types``/``label``
 attributes, edges keyed ``"<predicate>|<graph>"`` with ``predicate``/``label``/``graph``), or
 the analyses would be tested on a different shape from the one they meet in production.
 
 Ids are govkg ids (``meta``) or full IRIs; concept values are concept ids (``signed``).
 
     >>> import networkx as nx
-    >>> from graph.analysis.build import add_entity, add_model
+    >>> from govkg.graph.analysis.build import add_entity, add_model
     >>> g = nx.MultiDiGraph()
     >>> _ = add_entity(g, "meta", "AIDeveloper", "Meta")
     >>> iri = add_model(g, "llama-3-70b", "Llama 3 70B", developer="meta",
@@ -23,8 +23,7 @@ Ids are govkg ids (``meta``) or full IRIs; concept values are concept ids (``sig
 from __future__ import annotations
 
 import networkx as nx
-
-from graph.analysis.schema import (
+from govkg.graph.analysis.schema import (
     BASE_MODEL,
     DEPLOYMENT_STAGE,
     DEVELOPED_BY,

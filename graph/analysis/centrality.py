@@ -10,7 +10,7 @@ Three measures, each answering a different question:
 - **Degree** (undirected, distinct neighbours): how many things an entity is directly tied to.
 
 SKOS concept nodes (present when the projection keeps them) and source nodes are left out of
-all three (:data:`~graph.analysis.schema.NON_NETWORK_KINDS`).
+all three (:data:`~govkg.graph.analysis.schema.NON_NETWORK_KINDS`).
 
 Ranks are computed within each ``kind`` (comparing an agency's score with a model's says little)
 and use competition ranking: tied scores share a rank and the next rank is skipped (1, 2, 2, 4).
@@ -33,8 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import networkx as nx
-
-from graph.analysis.schema import NON_NETWORK_KINDS, kind, label
+from govkg.graph.analysis.schema import NON_NETWORK_KINDS, kind, label
 
 #: Scores closer than this count as tied (floating-point noise must not break a tie).
 TIE_TOLERANCE = 1e-9
@@ -152,7 +151,7 @@ def centrality(
     Two developers each tied to one agency by an agreement; the agency is the broker:
 
     >>> import networkx as nx
-    >>> from graph.analysis.build import add_entity, add_participation
+    >>> from govkg.graph.analysis.build import add_entity, add_participation
     >>> g = nx.MultiDiGraph()
     >>> for dev in ("a", "b"):
     ...     _ = add_entity(g, dev, "AIDeveloper", dev.upper())

@@ -48,9 +48,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import networkx as nx
-
-from graph.analysis.policies import Exemption, Licensing, Policy, is_open
-from graph.analysis.schema import (
+from govkg.graph.analysis.policies import Exemption, Licensing, Policy, is_open
+from govkg.graph.analysis.schema import (
     BASE_MODEL,
     DEPLOYMENT_STAGE,
     DEVELOPED_BY,
@@ -71,7 +70,7 @@ from graph.analysis.schema import (
     out_targets,
     parse_day,
 )
-from graph.errors import InputError
+from govkg.graph.errors import InputError
 
 #: Every verdict, strongest first.
 VERDICTS = (
@@ -331,7 +330,7 @@ def coverage(
     Parameters
     ----------
     graph : networkx.MultiDiGraph
-        A projection (``graph.projection.project(store, include_concepts=True)``) or a graph
+        A projection (``govkg.graph.projection.project(store, include_concepts=True)``) or a graph
         built in the same schema.
     as_of : date or str
         The day to judge on (ISO ``YYYY-MM-DD``).
@@ -348,7 +347,7 @@ def coverage(
     A reviewed base model and its unreviewed fine-tune, and an open model nobody reviewed:
 
     >>> import networkx as nx
-    >>> from graph.analysis.build import add_entity, add_evaluation, add_model
+    >>> from govkg.graph.analysis.build import add_entity, add_evaluation, add_model
     >>> g = nx.MultiDiGraph()
     >>> _ = add_entity(g, "aisi", "Agency", "AISI")
     >>> _ = add_model(g, "base", "Base", developer="acme", release_date="2024-06-01",

@@ -1,6 +1,7 @@
 """Explaining a coverage verdict: the path that decides it, or the links that are missing.
 
-Why separate from :mod:`graph.analysis.coverage`: the verdicts must be cheap to compute for every
+Why separate from :mod:`govkg.graph.analysis.coverage`: the verdicts must be cheap to compute for
+every
 model of a large graph, while an explanation walks one model's neighbourhood and writes
 sentences a reader can check against the sources.
 """
@@ -11,15 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import networkx as nx
-
-from graph.analysis.coverage import (
+from govkg.graph.analysis.coverage import (
     COVERING_STATUSES,
     TELLING_STATUSES,
     Assessor,
     _within,
 )
-from graph.analysis.policies import Policy
-from graph.analysis.schema import (
+from govkg.graph.analysis.policies import Policy
+from govkg.graph.analysis.schema import (
     BASE_MODEL,
     DEVELOPED_BY,
     EVALUATED_MODEL,
@@ -39,7 +39,7 @@ from graph.analysis.schema import (
     parse_day,
     resolve_node,
 )
-from graph.errors import InputError
+from govkg.graph.errors import InputError
 
 
 @dataclass
@@ -85,7 +85,7 @@ def explain(
     Examples
     --------
     >>> import networkx as nx
-    >>> from graph.analysis.build import add_entity, add_model, add_participation
+    >>> from govkg.graph.analysis.build import add_entity, add_model, add_participation
     >>> g = nx.MultiDiGraph()
     >>> _ = add_entity(g, "meta", "AIDeveloper", "Meta")
     >>> _ = add_entity(g, "fed-review", "TestingAgreement", "federal pre-deployment review")

@@ -16,9 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
-
-from graph.analysis.centrality import simple_undirected
-from graph.analysis.schema import (
+from govkg.graph.analysis.centrality import simple_undirected
+from govkg.graph.analysis.schema import (
     CONCEPT,
     NON_NETWORK_KINDS,
     Fact,
@@ -27,7 +26,7 @@ from graph.analysis.schema import (
     label,
     resolve_node,
 )
-from graph.errors import NotFoundError
+from govkg.graph.errors import NotFoundError
 
 #: Extra cost, in steps, of passing through a node of these kinds: a jurisdiction or a concept
 #: joins everything in a country or everything with the same status, so a path through one
@@ -91,7 +90,7 @@ def node_costs(
     the larger it is, yet a path through a big hub is still found when it is the only one.
 
     >>> import networkx as nx
-    >>> from graph.analysis.build import add_entity, iri
+    >>> from govkg.graph.analysis.build import add_entity, iri
     >>> g = nx.MultiDiGraph()
     >>> _ = add_entity(g, "us", "Jurisdiction", "United States")
     >>> _ = add_entity(g, "acme", "AIDeveloper", "Acme")
@@ -157,7 +156,7 @@ def explain_path(
     Examples
     --------
     >>> import networkx as nx
-    >>> from graph.analysis.build import ISSUED_BY, add_edge, add_entity, add_participation
+    >>> from govkg.graph.analysis.build import ISSUED_BY, add_edge, add_entity, add_participation
     >>> g = nx.MultiDiGraph()
     >>> _ = add_entity(g, "meta", "AIDeveloper", "Meta")
     >>> _ = add_entity(g, "commit", "VoluntaryCommitment", "WH commitments")

@@ -2,7 +2,7 @@
 
 Why they are rules and not graph statements: a licensing law does not name the models it
 covers; it covers whatever meets its criteria on the day. So the rule is evaluated per model by
-:mod:`graph.analysis.coverage`, while a scenario's concrete facts (an agreement, a signature)
+:mod:`govkg.graph.analysis.coverage`, while a scenario's concrete facts (an agreement, a signature)
 are added to a copy of the graph.
 """
 
@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 import networkx as nx
-
-from graph.analysis.build import OPEN_WEIGHTS_CONCEPTS
-from graph.analysis.schema import DEVELOPED_BY, out_targets
+from govkg.graph.analysis.build import OPEN_WEIGHTS_CONCEPTS
+from govkg.graph.analysis.schema import DEVELOPED_BY, out_targets
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Scenario files: the YAML format of ``graph/scenarios/*.yaml``, parsed and checked.
 
-Why separate from :mod:`graph.analysis.scenarios`: checking a file needs no graph, so the CLI
+Why separate from :mod:`govkg.graph.analysis.scenarios`: checking a file needs no graph, so the CLI
 and the HTTP API can reject a bad scenario (naming file, line and field) before projecting
 anything. The format is documented in ``docs/analyses.md``.
 """
@@ -13,11 +13,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from govkg.graph.analysis.schema import parse_day
+from govkg.graph.curated.loader import round_trip_yaml
+from govkg.graph.errors import InputError, NotFoundError, Problem
 from ruamel.yaml.error import YAMLError
-
-from graph.analysis.schema import parse_day
-from graph.curated.loader import round_trip_yaml
-from graph.errors import InputError, NotFoundError, Problem
 
 #: Where the bundled scenarios live.
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
@@ -87,7 +86,7 @@ def parse_scenario(text: str, *, file: str = "<scenario>") -> Scenario:
     >>> parse_scenario("scenario: {id: demo}\\nchanges: []", file="x.yaml")
     Traceback (most recent call last):
     ...
-    graph.errors.InputError: invalid scenario x.yaml
+    govkg.graph.errors.InputError: invalid scenario x.yaml
       x.yaml:1: scenario.title: required field missing
     """
     try:

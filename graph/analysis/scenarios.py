@@ -7,12 +7,12 @@ format in ``docs/analyses.md``) lists *changes*:
   hypothetical facts, added to a **copy** of the projected graph in the projection schema
   (the store and the caller's graph are never touched);
 - ``rule: licensing`` / ``rule: exemption`` -- hypothetical regimes evaluated per model by
-  :func:`graph.analysis.coverage.coverage` (:class:`~graph.analysis.policies.Licensing`,
-  :class:`~graph.analysis.policies.Exemption`).
+  :func:`govkg.graph.analysis.coverage.coverage` (:class:`~govkg.graph.analysis.policies.Licensing`,
+  :class:`~govkg.graph.analysis.policies.Exemption`).
 
 :func:`run_scenario` recomputes coverage before and after, and reports the models that move
-verdict (from → to) and the **two-tier report** (:func:`graph.analysis.tiers.two_tier`).
-Scenario YAML is checked (:mod:`graph.analysis.scenario_files`) before anything is applied;
+verdict (from → to) and the **two-tier report** (:func:`govkg.graph.analysis.tiers.two_tier`).
+Scenario YAML is checked (:mod:`govkg.graph.analysis.scenario_files`) before anything is applied;
 every error names the file, line and field.
 """
 
@@ -23,20 +23,19 @@ from datetime import date
 from pathlib import Path
 
 import networkx as nx
-
-from graph.analysis.build import add_edge, add_entity, add_evaluation, add_participation, iri
-from graph.analysis.coverage import coverage
-from graph.analysis.policies import Exemption, Licensing, Policy
-from graph.analysis.scenario_files import (
+from govkg.graph.analysis.build import add_edge, add_entity, add_evaluation, add_participation, iri
+from govkg.graph.analysis.coverage import coverage
+from govkg.graph.analysis.policies import Exemption, Licensing, Policy
+from govkg.graph.analysis.scenario_files import (
     SCENARIO_DIR,
     Change,
     Scenario,
     load_scenario,
     parse_scenario,
 )
-from graph.analysis.schema import ISSUED_BY, parse_day, resolve_node
-from graph.analysis.tiers import TwoTierReport, two_tier
-from graph.errors import GovkgError, InputError, Problem
+from govkg.graph.analysis.schema import ISSUED_BY, parse_day, resolve_node
+from govkg.graph.analysis.tiers import TwoTierReport, two_tier
+from govkg.graph.errors import GovkgError, InputError, Problem
 
 #: Re-exported so callers need one import for files and runs.
 __all__ = [
@@ -199,7 +198,7 @@ def run_scenario(
     Examples
     --------
     >>> import networkx as nx
-    >>> from graph.analysis.build import add_entity, add_model
+    >>> from govkg.graph.analysis.build import add_entity, add_model
     >>> g = nx.MultiDiGraph()
     >>> _ = add_entity(g, "caisi", "Agency", "CAISI")
     >>> _ = add_model(g, "llama", "Llama", developer="meta", release_date="2024-07-23")

@@ -1,7 +1,7 @@
 """Reading the projection schema: the vocabulary and small accessors every analysis shares.
 
 Why one module: the analyses are pure functions over the :class:`networkx.MultiDiGraph` that
-:func:`graph.projection.project` returns (node key = IRI; attributes ``label``, ``kind``,
+:func:`govkg.graph.projection.project` returns (node key = IRI; attributes ``label``, ``kind``,
 ``types``, dates, ``weights_access``, ``open_weights``, ``source``, ``sources``; edge attributes
 ``predicate``, ``label``, ``graph``). Reading that schema in one place keeps each analysis short
 and means a schema change is fixed once.
@@ -11,7 +11,7 @@ edge into the concept when the projection kept concepts (``include_concepts=True
 node attribute of the same name in snake case (``participation_status``, ``deployment_stage``,
 ``stance``) -- either holds the concept's local id or IRI.
 
-    >>> from graph.analysis.schema import local_name, GK
+    >>> from govkg.graph.analysis.schema import local_name, GK
     >>> local_name(GK + "baseModel")
     'baseModel'
     >>> local_name("https://w3id.org/govkg/concept/signed")
@@ -26,11 +26,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import networkx as nx
-
-from graph.errors import InputError, NotFoundError
-from ontology import GK as _GK
-from ontology import GKC as _GKC
-from ontology import ID as _ID
+from govkg.graph.errors import InputError, NotFoundError
+from govkg.ontology import GK as _GK
+from govkg.ontology import GKC as _GKC
+from govkg.ontology import ID as _ID
 
 GK = str(_GK)
 GKC = str(_GKC)
@@ -152,7 +151,7 @@ def edge_graphs(graph: nx.MultiDiGraph, a: str, b: str, predicate: str | None = 
 def parse_day(value: object, *, field: str = "as_of") -> date:
     """A :class:`datetime.date` from a date or an ISO ``YYYY-MM-DD`` string.
 
-    Raises :class:`~graph.errors.InputError` naming ``field`` when the value is not a date,
+    Raises :class:`~govkg.graph.errors.InputError` naming ``field`` when the value is not a date,
     because ``as_of`` often arrives from a command line or a query string.
     """
     if isinstance(value, date):
@@ -177,7 +176,7 @@ def day_attr(graph: nx.MultiDiGraph, node: str, name: str) -> date | None:
 def resolve_node(graph: nx.MultiDiGraph, ref: str) -> str:
     """The node a user means by ``ref``: an IRI, a govkg id (``meta``) or an exact label.
 
-    Raises :class:`~graph.errors.NotFoundError` with the closest labels when nothing matches,
+    Raises :class:`~govkg.graph.errors.NotFoundError` with the closest labels when nothing matches,
     so a typo in ``govkg analyze path`` gets a useful answer.
     """
     if ref in graph:

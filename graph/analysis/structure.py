@@ -23,9 +23,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
-
-from graph.analysis.centrality import simple_undirected
-from graph.analysis.schema import (
+from govkg.graph.analysis.centrality import simple_undirected
+from govkg.graph.analysis.schema import (
     HOLDER,
     NON_NETWORK_KINDS,
     STANCE,
@@ -78,7 +77,7 @@ def stances(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
     """Holder IRI → stance ids recorded for it (all attributions, in IRI order).
 
     >>> import networkx as nx
-    >>> from graph.analysis.build import add_entity, add_stance
+    >>> from govkg.graph.analysis.build import add_entity, add_stance
     >>> g = nx.MultiDiGraph()
     >>> _ = add_entity(g, "meta", "AIDeveloper", "Meta")
     >>> _ = add_stance(g, "s1", "meta", "resistant")
@@ -109,7 +108,7 @@ def communities(
     Two cliques joined by one edge; one resistant holder in each:
 
     >>> import networkx as nx
-    >>> from graph.analysis.build import add_entity, add_edge, add_stance
+    >>> from govkg.graph.analysis.build import add_entity, add_edge, add_stance
     >>> g = nx.MultiDiGraph()
     >>> for name in "abcxyz":
     ...     _ = add_entity(g, name, "AIDeveloper", name.upper())

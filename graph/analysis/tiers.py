@@ -3,7 +3,7 @@
 The founding article foresees a two-tier landscape: closed models from developers that accept
 government review on one side, open-weights models outside any review on the other. This module
 measures it from a coverage report: the *regulated* tier holds every model whose verdict is in
-:data:`~graph.analysis.coverage.REGULATED_VERDICTS` (reviewed, covered by an agreement,
+:data:`~govkg.graph.analysis.coverage.REGULATED_VERDICTS` (reviewed, covered by an agreement,
 licensed, or inheriting a review through its lineage); the *unregulated* tier holds the
 ``uncovered`` and ``exempt`` ones. Each tier also says how many of its models have open weights,
 so the report shows how far "regulated" and "closed" coincide.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.analysis.coverage import REGULATED_VERDICTS, CoverageReport
+from govkg.graph.analysis.coverage import REGULATED_VERDICTS, CoverageReport
 
 
 @dataclass
@@ -65,8 +65,8 @@ def two_tier(report: CoverageReport) -> TwoTierReport:
     Examples
     --------
     >>> import networkx as nx
-    >>> from graph.analysis.build import add_entity, add_evaluation, add_model
-    >>> from graph.analysis.coverage import coverage
+    >>> from govkg.graph.analysis.build import add_entity, add_evaluation, add_model
+    >>> from govkg.graph.analysis.coverage import coverage
     >>> g = nx.MultiDiGraph()
     >>> _ = add_entity(g, "aisi", "Agency", "AISI")
     >>> _ = add_model(g, "gpt", "GPT", developer="openai", weights_access="api-access")

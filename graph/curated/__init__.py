@@ -2,13 +2,13 @@
 
 Public API (see ``docs/data-format.md`` for the format)::
 
-    from graph.curated import DATA_DIR, compile_data, validate
+    from govkg.graph.curated import DATA_DIR, compile_data, validate
 
     problems = validate()                 # [] when the bundled data is clean
     data = compile_data()                 # raises DataValidationError listing every problem
     data.to_nquads()                      # deterministic bytes: same input, same output
 
-Every problem is a :class:`graph.errors.Problem` with file (relative to the repository when
+Every problem is a :class:`govkg.graph.errors.Problem` with file (relative to the repository when
 inside it), line, column, field (``statements[3].model``), message and a did-you-mean hint.
 """
 
@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from govkg.graph.curated.compiler import iter_ox_quads, run, to_dataset
+from govkg.graph.curated.output import Output
+from govkg.graph.errors import DataValidationError, Problem
 from rdflib import Dataset
-
-from graph.curated.compiler import iter_ox_quads, run, to_dataset
-from graph.curated.output import Output
-from graph.errors import DataValidationError, Problem
 
 #: The bundled curated data: ``graph/data`` next to this package.
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"

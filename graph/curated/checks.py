@@ -1,6 +1,7 @@
 """Checking curated values: ids, dates, entity references, concepts, and in-file contradictions.
 
-Every check appends a :class:`~graph.errors.Problem` instead of raising, so one run reports all
+Every check appends a :class:`~govkg.graph.errors.Problem` instead of raising, so one run reports
+all
 the problems of all files. Unknown ids and concepts get a did-you-mean hint from :mod:`difflib`
 over ids *and* labels/aliases, because curators often type the name they read in the source.
 """
@@ -15,13 +16,12 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from govkg.graph.curated.loader import item_pos, key_pos, value_pos
+from govkg.graph.curated.schema import CATEGORY_NOUN, ID_RE, Field
+from govkg.graph.errors import Problem
+from govkg.ontology import GKC, ONTOLOGY_FILE
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
-
-from graph.curated.loader import item_pos, key_pos, value_pos
-from graph.curated.schema import CATEGORY_NOUN, ID_RE, Field
-from graph.errors import Problem
-from ontology import GKC, ONTOLOGY_FILE
 
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 _URL_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")

@@ -13,18 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from govkg.graph.curated.checks import Checker, concept_index, did_you_mean
+from govkg.graph.curated.entities import Registry, compile_entities, declare_entities
+from govkg.graph.curated.loader import display_path, load_yaml
+from govkg.graph.curated.output import Output, Quad
+from govkg.graph.curated.sources import PendingTension, SourceResult, compile_source
+from govkg.graph.curated.statements import emit_tension
+from govkg.graph.errors import Problem
+from govkg.ontology import PREFIXES, statement_iri
+from govkg.ontology.validation import validate_data
 from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
-
-from graph.curated.checks import Checker, concept_index, did_you_mean
-from graph.curated.entities import Registry, compile_entities, declare_entities
-from graph.curated.loader import display_path, load_yaml
-from graph.curated.output import Output, Quad
-from graph.curated.sources import PendingTension, SourceResult, compile_source
-from graph.curated.statements import emit_tension
-from graph.errors import Problem
-from ontology import PREFIXES, statement_iri
-from ontology.validation import validate_data
 
 #: The repository root: error messages name files relative to it when they are inside it.
 REPO_ROOT = Path(__file__).resolve().parents[2]

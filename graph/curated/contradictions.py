@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.curated.checks import Checker, DateValue
-from graph.curated.loader import value_pos
+from govkg.graph.curated.checks import Checker, DateValue
+from govkg.graph.curated.loader import value_pos
 
 _SIGNING = {"signed", "partially-signed", "joined"}
 

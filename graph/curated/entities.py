@@ -12,11 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from rdflib import RDF, RDFS, Graph, URIRef
-from rdflib.namespace import DCTERMS
-
-from graph.curated.checks import Checker, DateValue, Entity, did_you_mean, parse_date
-from graph.curated.loader import (
+from govkg.graph.curated.checks import Checker, DateValue, Entity, did_you_mean, parse_date
+from govkg.graph.curated.loader import (
     YamlDoc,
     display_path,
     item_pos,
@@ -25,16 +22,26 @@ from graph.curated.loader import (
     start_pos,
     value_pos,
 )
-from graph.curated.output import Output, date_lit, en_lit, text_lit
-from graph.curated.schema import (
+from govkg.graph.curated.output import Output, date_lit, en_lit, text_lit
+from govkg.graph.curated.schema import (
     ENTITY_KINDS,
     ID_RE,
     REGISTRY_FIELDS,
     REGISTRY_KEY,
     EntityKind,
 )
-from graph.errors import Problem
-from ontology import ENTITIES_GRAPH, GK, GKC, ONTOLOGY_FILE, ONTOLOGY_IRI, entity_iri, source_iri
+from govkg.graph.errors import Problem
+from govkg.ontology import (
+    ENTITIES_GRAPH,
+    GK,
+    GKC,
+    ONTOLOGY_FILE,
+    ONTOLOGY_IRI,
+    entity_iri,
+    source_iri,
+)
+from rdflib import RDF, RDFS, Graph, URIRef
+from rdflib.namespace import DCTERMS
 
 #: The id of the entity registry as a source (its metadata lives in the entities graph).
 REGISTRY_SOURCE_ID = "govkg-entity-registry"

@@ -7,7 +7,7 @@ which would be a crash without a location. Here a scalar the library cannot conv
 the text written, so the caller's own field check reports it at its line. Curated data and
 scenario files also load every timestamp as text (:func:`round_trip_yaml`), so ``YYYY-MM`` and
 ``YYYY-MM-DD`` are handled by one code path. Used by the curated compiler, scenario files
-(:mod:`graph.analysis.scenario_files`) and the Ecosystem Graphs importer.
+(:mod:`govkg.graph.analysis.scenario_files`) and the Ecosystem Graphs importer.
 """
 
 from __future__ import annotations
@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from govkg.graph.errors import Problem
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import Node, ScalarNode
-
-from graph.errors import Problem
 
 #: What ruamel's scalar constructors raise on a value they cannot convert (``2025-02-30``:
 #: ValueError; ``0x_``: IndexError; ``!!bool maybe``: KeyError; ``!!set 3``: AttributeError).

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from govkg.ontology import GK
 from rdflib import URIRef
-
-from ontology import GK
 
 #: Ids: lower case letters, digits, ``.`` and ``-``, starting with a letter or digit.
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9.-]*$")

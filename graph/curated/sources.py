@@ -11,14 +11,11 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import RDF, RDFS, URIRef
-from rdflib.namespace import DCTERMS
-
-from graph.curated.checks import Checker, DateValue, did_you_mean
-from graph.curated.contradictions import FileState
-from graph.curated.loader import YamlDoc, item_pos, key_pos, value_pos
-from graph.curated.output import Output, date_lit, text_lit
-from graph.curated.schema import (
+from govkg.graph.curated.checks import Checker, DateValue, did_you_mean
+from govkg.graph.curated.contradictions import FileState
+from govkg.graph.curated.loader import YamlDoc, item_pos, key_pos, value_pos
+from govkg.graph.curated.output import Output, date_lit, text_lit
+from govkg.graph.curated.schema import (
     COMMON_STATEMENT_FIELDS,
     ID_RE,
     KEY_FIELD,
@@ -26,8 +23,10 @@ from graph.curated.schema import (
     SOURCE_FIELDS,
     STATEMENT_KINDS,
 )
-from graph.curated.statements import emit_statement
-from ontology import GK, GKC, entity_iri, graph_iri, source_iri, statement_iri
+from govkg.graph.curated.statements import emit_statement
+from govkg.ontology import GK, GKC, entity_iri, graph_iri, source_iri, statement_iri
+from rdflib import RDF, RDFS, URIRef
+from rdflib.namespace import DCTERMS
 
 TOP_KEYS = ("source", "statements")
 

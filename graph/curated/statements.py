@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from govkg.graph.curated.checks import DateValue
+from govkg.graph.curated.output import Output, date_lit, decimal_lit, en_lit, text_lit
+from govkg.graph.curated.schema import STATEMENT_CLASS
+from govkg.ontology import GK, GKC, ORG, concept_iri, entity_iri
 from rdflib import RDF, RDFS, Literal, URIRef
 from rdflib.namespace import DCTERMS
-
-from graph.curated.checks import DateValue
-from graph.curated.output import Output, date_lit, decimal_lit, en_lit, text_lit
-from graph.curated.schema import STATEMENT_CLASS
-from ontology import GK, GKC, ORG, concept_iri, entity_iri
 
 
 def _ref(value: str) -> URIRef:

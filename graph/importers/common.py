@@ -17,10 +17,9 @@ from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
-
-from graph.errors import StoreError
-from graph.store import Store
-from ontology import GK, GKC, ONTOLOGY_FILE, PREFIXES, PROV, graph_iri, source_iri
+from govkg.graph.errors import StoreError
+from govkg.graph.store.embedded import Store
+from govkg.ontology import GK, GKC, ONTOLOGY_FILE, PREFIXES, PROV, graph_iri, source_iri
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 

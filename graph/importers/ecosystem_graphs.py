@@ -17,11 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pyoxigraph as ox
-from ruamel.yaml.error import YAMLError
-
-from graph.curated.loader import round_trip_yaml
-from graph.errors import NotFoundError, Problem
-from graph.importers.common import (
+from govkg.graph.curated.loader import round_trip_yaml
+from govkg.graph.errors import NotFoundError, Problem
+from govkg.graph.importers.common import (
     DCTERMS,
     FOAF,
     RDF,
@@ -42,12 +40,13 @@ from graph.importers.common import (
     text,
     value_mapping,
 )
-from graph.importers.ecosystem_records import Asset, check_record, load_schema_fields
-from graph.importers.names import is_legal_suffix, model_key
-from graph.importers.report import ImportReport
-from graph.importers.resolve import EntityIndex, Resolver
-from graph.store import Store
-from ontology import statement_iri
+from govkg.graph.importers.ecosystem_records import Asset, check_record, load_schema_fields
+from govkg.graph.importers.names import is_legal_suffix, model_key
+from govkg.graph.importers.report import ImportReport
+from govkg.graph.importers.resolve import EntityIndex, Resolver
+from govkg.graph.store.embedded import Store
+from govkg.ontology import statement_iri
+from ruamel.yaml.error import YAMLError
 
 SOURCE_ID = "dataset-ecosystem-graphs"
 GRAPH_ID = "import-ecosystem-graphs"
@@ -67,7 +66,7 @@ def import_ecosystem_graphs(
     ``schemas.yaml``) into ``store``'s graph ``graph/import-ecosystem-graphs``.
 
     Lenient by default: a bad record is skipped and reported; ``strict=True`` raises
-    :class:`~graph.errors.DataValidationError` on the first problem. The store changes only if
+    :class:`~govkg.graph.errors.DataValidationError` on the first problem. The store changes only if
     the whole import succeeds; a re-import replaces the graph.
     """
     started = time.perf_counter()

@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+from govkg.graph.errors import DataValidationError, Problem
+from govkg.graph.importers.common import value_mapping, web_iri
+from govkg.graph.importers.report import ImportReport
 from ruamel.yaml import YAML
-
-from graph.errors import DataValidationError, Problem
-from graph.importers.common import value_mapping, web_iri
-from graph.importers.report import ImportReport
 
 #: Spellings upstream uses for "not known"; such values are left out without a report.
 UNKNOWN = frozenset({"", "unknown", "unknkown", "none", "n/a", "na", "?", "tbd", "not specified"})

@@ -18,9 +18,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pyoxigraph as ox
-
-from graph.errors import DataValidationError, InputError, NotFoundError, Problem
-from graph.importers.common import (
+from govkg.graph.errors import DataValidationError, InputError, NotFoundError, Problem
+from govkg.graph.importers.common import (
     DCTERMS,
     FOAF,
     RDF,
@@ -41,11 +40,11 @@ from graph.importers.common import (
     value_mapping,
     web_iri,
 )
-from graph.importers.names import model_key
-from graph.importers.report import ImportReport
-from graph.importers.resolve import EntityIndex, Resolved, Resolver
-from graph.store import Store
-from ontology import statement_iri
+from govkg.graph.importers.names import model_key
+from govkg.graph.importers.report import ImportReport
+from govkg.graph.importers.resolve import EntityIndex, Resolved, Resolver
+from govkg.graph.store.embedded import Store
+from govkg.ontology import statement_iri
 
 SOURCE_ID = "dataset-epoch"
 GRAPH_ID = "import-epoch"
@@ -85,8 +84,9 @@ def import_epoch(
     """Import Epoch AI's CSV at ``path`` into ``store``'s graph ``graph/import-epoch``.
 
     Lenient by default: a bad row is skipped and reported in the returned
-    :class:`~graph.importers.report.ImportReport`. With ``strict=True`` the first problem raises
-    :class:`~graph.errors.DataValidationError`. Either way the store is changed only if the
+    :class:`~govkg.graph.importers.report.ImportReport`. With ``strict=True`` the first problem
+    raises
+    :class:`~govkg.graph.errors.DataValidationError`. Either way the store is changed only if the
     whole import succeeds, and a re-import replaces the graph.
     """
     started = time.perf_counter()

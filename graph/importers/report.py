@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from graph.errors import DataValidationError, Problem
+from govkg.graph.errors import DataValidationError, Problem
 
 
 @dataclass(frozen=True)

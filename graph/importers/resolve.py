@@ -2,8 +2,8 @@
 
 The rules (also in ``docs/importers.md``):
 
-1. Names are compared by key (:func:`graph.importers.names.model_key` for models,
-   :func:`~graph.importers.names.org_key` for organisations and jurisdictions), against every
+1. Names are compared by key (:func:`govkg.graph.importers.names.model_key` for models,
+   :func:`~govkg.graph.importers.names.org_key` for organisations and jurisdictions), against every
    ``rdfs:label`` and ``gk:alias`` of an entity of the same kind (by ``rdf:type`` and the
    ontology's subclasses) in the curated entities graph and in the *other* import graphs.
 2. Curated entities win: when a key matches curated entities, only they are candidates.
@@ -22,12 +22,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
-
-from graph.importers.common import load_query, subclasses
-from graph.importers.names import model_key, org_key, slugify
-from graph.importers.report import Ambiguity, ImportReport
-from graph.store import Store
-from ontology import ENTITIES_GRAPH, ID
+from govkg.graph.importers.common import load_query, subclasses
+from govkg.graph.importers.names import model_key, org_key, slugify
+from govkg.graph.importers.report import Ambiguity, ImportReport
+from govkg.graph.store.embedded import Store
+from govkg.ontology import ENTITIES_GRAPH, ID
 
 #: Kinds of entity an importer resolves, with the ontology class each kind is rooted at.
 KIND_ROOTS = {"model": "AIModel", "organisation": "Organisation", "jurisdiction": "Jurisdiction"}

@@ -13,11 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from govkg.api.cli.main import app
+from govkg.graph.questions import list_questions
+from govkg.ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
 from typer.testing import CliRunner
-
-from api.cli import app
-from graph.questions import list_questions
-from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"

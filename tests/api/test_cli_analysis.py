@@ -13,11 +13,11 @@ import json
 from pathlib import Path
 
 import pytest
+from govkg.graph.analysis import coverage, run_scenario
+from govkg.graph.build import build_store
+from govkg.graph.projection import project
+from govkg.graph.store.embedded import Store
 
-from graph.analysis import coverage, run_scenario
-from graph.build import build_store
-from graph.projection import project
-from graph.store import Store
 from tests.api.test_cli import govkg
 
 ID = "https://w3id.org/govkg/id/"

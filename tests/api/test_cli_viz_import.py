@@ -8,9 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from govkg.graph.build import build_store
+from govkg.graph.store.embedded import Store
 
-from graph.build import build_store
-from graph.store import Store
 from tests.api.test_cli import govkg
 
 ROOT = Path(__file__).resolve().parents[2]

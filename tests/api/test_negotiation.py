@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from api.negotiation import GRAPH_TYPES, RESULTS_TYPES, choose, negotiate, prefers_html
-from graph.errors import NotAcceptableError
+from govkg.api.http.negotiation import GRAPH_TYPES, RESULTS_TYPES, choose, negotiate, prefers_html
+from govkg.graph.errors import NotAcceptableError
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,9 @@ import io
 
 import httpx
 import pytest
+from govkg.graph.questions import list_questions
 from rdflib import Dataset, Graph
 
-from graph.questions import list_questions
 from tests.conftest import SAMPLE_TRIG, LiveServer
 
 
@@ -139,9 +139,8 @@ def test_network_exports_match_the_projection(live_server: LiveServer) -> None:
     import zipfile
 
     import networkx as nx
-
-    from graph.export import project_for_export
-    from graph.store import Store
+    from govkg.graph.export import project_for_export
+    from govkg.graph.store.embedded import Store
 
     expected = project_for_export(Store.open(live_server.settings.store, read_only=True))
     gexf = httpx.get(f"{live_server.url}/export.gexf")

@@ -1,6 +1,7 @@
 """``/analysis/*`` and ``/viz`` over HTTP: a real uvicorn on 127.0.0.1 over the bundled data.
 
-The store is built once for the module from ``graph/data`` with ``graph.build.build_store``, so
+The store is built once for the module from ``graph/data`` with ``govkg.graph.build.build_store``,
+so
 the answers are checked against what the analyses compute on the same projection, not against
 numbers written into the test.
 """
@@ -14,11 +15,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from govkg.graph.analysis import coverage, run_scenario
+from govkg.graph.build import build_store
+from govkg.graph.projection import project
+from govkg.graph.store.embedded import Store
 
-from graph.analysis import coverage, run_scenario
-from graph.build import build_store
-from graph.projection import project
-from graph.store import Store
 from tests.conftest import LiveServer, start_server
 
 ID = "https://w3id.org/govkg/id/"
@@ -204,8 +205,8 @@ def test_viz_unknown_question_or_focus_is_a_404(server: LiveServer) -> None:
 
 
 def test_viz_max_nodes_setting_from_env() -> None:
-    from api.settings import Settings
-    from graph.errors import InputError
+    from govkg.api.settings import Settings
+    from govkg.graph.errors import InputError
 
     assert Settings.from_env({}).viz_max_nodes == 5000
     assert Settings.from_env({"GOVKG_VIZ_MAX_NODES": "250"}).viz_max_nodes == 250

@@ -207,7 +207,7 @@ def test_body_cap(guarded: LiveServer) -> None:
 
 
 def test_binds_loopback_and_cors_off(live_server: LiveServer) -> None:
-    from api.settings import Settings
+    from govkg.api.settings import Settings
 
     assert Settings().host == "127.0.0.1"
     resp = httpx.get(

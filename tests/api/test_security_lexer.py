@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from api.security import check_remote_access, remote_targets
-from api.update_dataset import apply_using_graphs
-from graph.errors import ForbiddenOperationError, InputError
+from govkg.api.http.security import check_remote_access, remote_targets
+from govkg.api.http.update_dataset import apply_using_graphs
+from govkg.graph.errors import ForbiddenOperationError, InputError
 
 EVIL = "http://127.0.0.1:9/sparql"
 

@@ -6,10 +6,9 @@ import io
 
 import pyoxigraph as ox
 import pytest
+from govkg.api.http import serializers
 from rdflib import BNode, Literal, URIRef, Variable
 from rdflib.query import Result
-
-from api import serializers
 
 VARS = ["s", "o"]
 ROWS = [

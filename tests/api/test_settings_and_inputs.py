@@ -2,7 +2,7 @@
 
 Settings are checked when built (``Settings(...)`` and ``Settings.from_env``), so ``govkg serve``
 fails at start-up rather than on the first request; graph names a user types are checked by
-``graph.iris.named_node`` before any store is touched.
+``govkg.graph.iris.named_node`` before any store is touched.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from govkg.api.settings import Settings
+from govkg.graph.errors import InputError
+from govkg.graph.store.embedded import Store
 
-from api.settings import Settings
-from graph.errors import InputError
-from graph.store import Store
 from tests.api.test_cli import govkg
 
 
@@ -99,7 +99,7 @@ def test_cli_bad_graph_iri_and_settings_exit_1_without_traceback(
 
 
 def test_remote_options_may_follow_the_command() -> None:
-    from api.cli import hoist_remote_options
+    from govkg.api.cli.main import hoist_remote_options
 
     assert hoist_remote_options(["--store", "s", "ask", "q", "--endpoint=http://x/q"]) == [
         "--store",

@@ -1,6 +1,6 @@
 """SELECT results written by pyoxigraph's native serialiser: same documents, same row cap.
 
-The workers write SPARQL JSON and XML natively (api/serializers.py explains why and how the
+The workers write SPARQL JSON and XML natively (api/http/serializers.py explains why and how the
 cap is kept). These tests hold the native path to the Python writers' documents term by term,
 and to the cap exactly — 200 at ``max_results`` rows, 413 at one more — in every format and on
 each of its routes: counted on the bytes, counted exactly when the cheap bound is not enough,
@@ -17,9 +17,9 @@ from collections.abc import Iterator
 import httpx
 import pyoxigraph as ox
 import pytest
+from govkg.api.http import serializers
+from govkg.api.runtime.worker import native_budget
 
-from api import serializers
-from api.worker_exec import native_budget
 from tests.conftest import LiveServer, make_store, start_server
 
 EX = "http://example.org/"

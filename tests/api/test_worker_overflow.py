@@ -20,9 +20,9 @@ import httpx
 import psutil
 import pyoxigraph as ox
 import pytest
+from govkg.api.runtime.pool import Job, WorkerPool
+from govkg.graph.errors import QueryTimeoutError
 
-from api.workers import Job, WorkerPool
-from graph.errors import QueryTimeoutError
 from tests.conftest import make_store, start_server
 
 EX = "http://example.org/"
@@ -245,7 +245,7 @@ def test_a_default_server_answers_an_ask_while_heavy_queries_hold_its_workers(
 
 
 def test_extra_workers_see_writes_after_invalidate(tmp_path: Path) -> None:
-    from graph.store import Store
+    from govkg.graph.store.embedded import Store
 
     path = make_store(tmp_path / "store", f'<{EX}a> <{EX}b> "c" .\n', ox.RdfFormat.N_TRIPLES)
     probe = f"SELECT ?o WHERE {{ <{EX}new> <{EX}p> ?o }}"
@@ -275,7 +275,7 @@ def test_extra_workers_see_writes_after_invalidate(tmp_path: Path) -> None:
 
 def test_heavy_is_relative_to_the_slowest_recent_job_within_bounds(store: Path) -> None:
     """The bar: ``heavy_after``, or twice the slowest recent finished job, at most the ceiling."""
-    from api.workers import HEAVY_CEILING, SLOW_HALF_LIFE
+    from govkg.api.runtime.pool import HEAVY_CEILING, SLOW_HALF_LIFE
 
     pool = _pool(store, size=2, heavy_after=0.5)  # not started: the bookkeeping alone
     assert pool._heavy_threshold(100.0) == 0.5

@@ -1,6 +1,7 @@
 """The worker pool's asynchronous round trip, with real worker processes over a real store.
 
-Each test drives ``api.workers.WorkerPool`` on its own event loop (``asyncio.run``): answers
+Each test drives ``govkg.api.runtime.pool.WorkerPool`` on its own event loop (``asyncio.run``):
+answers
 must reach the request that asked (never another), arrive whole however large, and a worker
 that dies (mid-answer, while idle, or killed at its deadline) must cost at most the request it
 was serving and be replaced.
@@ -19,9 +20,9 @@ import time
 from pathlib import Path
 
 import pytest
+from govkg.api.runtime.pool import Job, WorkerPool
+from govkg.graph.errors import QueryTimeoutError, StoreError
 
-from api.workers import Job, WorkerPool
-from graph.errors import QueryTimeoutError, StoreError
 from tests.conftest import make_store
 
 EX = "http://example.org/"
@@ -234,7 +235,7 @@ def test_waiting_for_a_free_worker_counts_against_the_deadline(store: Path) -> N
 
 
 def test_user_errors_come_back_as_their_own_error_and_the_worker_stays(store: Path) -> None:
-    from graph.errors import QuerySyntaxError
+    from govkg.graph.errors import QuerySyntaxError
 
     async def main() -> None:
         pool = _pool(store, size=1)
@@ -281,7 +282,7 @@ def test_a_request_cancelled_while_waiting_loses_no_worker(store: Path) -> None:
 @pytest.mark.parametrize("piece", [1, 7, 8, 9, 4096, 1 << 20])
 def test_frames_arriving_in_pieces_of_any_size_are_reassembled(piece: int) -> None:
     """The parent's reader over a real socket, the other end writing in ``piece``-byte bits."""
-    from api.worker_channel import HEADER, WorkerHandle
+    from govkg.api.runtime.channel import HEADER, WorkerHandle
 
     sizes = (0, 1, 300, 70_000) + ((3_000_000,) if piece >= 4096 else ())
     messages = [("ok", "x" * n) for n in sizes]

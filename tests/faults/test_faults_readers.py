@@ -18,8 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from faultkit import PYTHON, ROOT
-
-from graph.store import Store
+from govkg.graph.store.embedded import Store
 
 GRAPH = "https://example.org/graph/replaced"
 SIZES = (3000, 5000)
@@ -78,7 +77,7 @@ WRITER = """
 import sys, time
 sys.path.insert(0, {root!r})
 import pyoxigraph as ox
-from graph.store import Store
+from govkg.graph.store.embedded import Store
 store = Store.open({path!r})
 p = ox.NamedNode("https://example.org/p")
 def content(size):
@@ -97,7 +96,7 @@ print(n)
 
 #: RocksDB can fail to open a read-only instance while the writer rotates its MANIFEST or
 #: write-ahead log (a file it listed is gone when it opens it); Store.open and the server's
-#: query workers retry on both (api/worker_exec.py ``_stale_snapshot``). Raw opens here don't.
+#: query workers retry on both (api/runtime/worker.py ``_stale_snapshot``). Raw opens here don't.
 TRANSIENT = ("MANIFEST", "No such file or directory")
 
 

@@ -138,8 +138,8 @@ def bundled_memory_store() -> ox.Store:
     The ontology goes into its own graph, as ``govkg build`` puts it, so class and concept
     hierarchies (``rdfs:subClassOf``, ``skos:broader``) can be followed. Tests only read it.
     """
-    from graph.curated import compile_data
-    from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
+    from govkg.graph.curated import compile_data
+    from govkg.ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
 
     st = ox.Store()
     st.extend(compile_data().iter_quads())

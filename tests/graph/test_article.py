@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
-from ontology import PREFIXES, statement_iri
+from govkg.ontology import PREFIXES, statement_iri
 
 ARTICLE_ID = "article-meta-federal-ai-review"
 ARTICLE_GRAPH = f"https://w3id.org/govkg/graph/{ARTICLE_ID}"

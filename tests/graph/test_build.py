@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
-from graph.build import build_store, recover_store
-from graph.errors import DataValidationError
-from ontology import ENTITIES_GRAPH, ONTOLOGY_GRAPH, graph_iri
+from govkg.graph.build import build_store, recover_store
+from govkg.graph.errors import DataValidationError
+from govkg.ontology import ENTITIES_GRAPH, ONTOLOGY_GRAPH, graph_iri
 
 DEAD_PID = 999_999_999  # above any pid_max: never a running process
 
@@ -193,7 +192,7 @@ def test_build_removes_stale_directories_of_dead_builds(curated, tmp_path):
 CHILD = """
 import sys
 from pathlib import Path
-from graph.build import build_store
+from govkg.graph.build import build_store
 store, a, b = (Path(p) for p in sys.argv[1:4])
 while True:
     build_store(store, a)

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
-from graph.bulkload import load_by_swap
-from graph.errors import ParseError, StoreError
-from graph.store import Store
+from govkg.graph.errors import ParseError, StoreError
+from govkg.graph.store.bulkload import load_by_swap
+from govkg.graph.store.embedded import Store
 
 G = "https://example.org/graph/extra"
 BASE = "<https://example.org/a> <https://example.org/p> <https://example.org/b> .\n"

@@ -11,10 +11,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from graph.build import build_store
-from graph.questions import list_questions, run_question
-from graph.store import Store
+from govkg.graph.build import build_store
+from govkg.graph.questions import list_questions, run_question
+from govkg.graph.store.embedded import Store
 
 ID = "https://w3id.org/govkg/id/"
 GRAPH = "https://w3id.org/govkg/graph/"

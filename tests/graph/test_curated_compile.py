@@ -7,9 +7,8 @@ the way the rest of govkg will see them.
 from __future__ import annotations
 
 import pyoxigraph as ox
-
-from graph.curated import DATA_DIR, compile_data, validate
-from ontology import ENTITIES_GRAPH, PREFIXES, graph_iri, source_iri
+from govkg.graph.curated import DATA_DIR, compile_data, validate
+from govkg.ontology import ENTITIES_GRAPH, PREFIXES, graph_iri, source_iri
 
 PRE = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 

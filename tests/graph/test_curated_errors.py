@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from graph.curated import compile_data, validate
-from graph.errors import DataValidationError, Problem
+from govkg.graph.curated import compile_data, validate
+from govkg.graph.errors import DataValidationError, Problem
 
 HEADER = """\
 source:
@@ -444,7 +443,7 @@ def test_values_yaml_cannot_convert_are_located_problems_not_crashes(curated, va
     assert p.message == f"expected a positive whole number, got {shown}"
 
 
-@pytest.mark.parametrize("module", ["graph.curated.loader", "graph.curated.entities"])
+@pytest.mark.parametrize("module", ["govkg.graph.curated.loader", "govkg.graph.curated.entities"])
 def test_docstring_examples_run(module):
     import doctest
     import importlib

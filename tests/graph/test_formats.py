@@ -12,12 +12,10 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph
-from rdflib.compare import isomorphic
-
-from graph.errors import ParseError, UnsupportedFormatError
-from graph.export import export
-from graph.formats import (
+from govkg.graph.errors import ParseError, UnsupportedFormatError
+from govkg.graph.export import export
+from govkg.graph.store.embedded import Store
+from govkg.graph.store.formats import (
     FORMATS,
     format_for_media_type,
     format_for_name,
@@ -26,7 +24,8 @@ from graph.formats import (
     is_quad_format,
     media_type,
 )
-from graph.store import Store
+from rdflib import Graph
+from rdflib.compare import isomorphic
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SMALL = FIXTURES / "small.trig"

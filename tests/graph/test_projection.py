@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
-from graph.projection import project
-from graph.store import Store
-from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
+from govkg.graph.projection import project
+from govkg.graph.store.embedded import Store
+from govkg.ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ID = "https://w3id.org/govkg/id/"

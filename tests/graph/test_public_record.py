@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
-from graph.curated import compile_data
-from ontology import PREFIXES
+from govkg.graph.curated import compile_data
+from govkg.ontology import PREFIXES
 
 #: ../shared beside the repository (CI lays it there); tests that need it skip without it.
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-
-from ontology import PREFIXES
+from govkg.ontology import PREFIXES
 
 _PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 _ID = PREFIXES["gkid"]

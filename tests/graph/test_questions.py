@@ -19,11 +19,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
-from graph.errors import NotFoundError, ParameterError
-from graph.questions import get_question, list_questions, run_question
-from graph.store import Store
-from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
+from govkg.graph.errors import NotFoundError, ParameterError
+from govkg.graph.questions import get_question, list_questions, run_question
+from govkg.graph.store.embedded import Store
+from govkg.ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 ID = "https://w3id.org/govkg/id/"

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
-from graph.errors import NotFoundError, QuerySyntaxError, StoreError
-from graph.store import Store, parse_quads
+from govkg.graph.errors import NotFoundError, QuerySyntaxError, StoreError
+from govkg.graph.store.embedded import Store, parse_quads
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 QUESTIONS = FIXTURES / "questions.trig"

@@ -11,11 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from graph.build import build_store
-from graph.errors import StoreError
-from graph.store import Store
-from graph.storedir import check_replaceable
+from govkg.graph.build import build_store
+from govkg.graph.errors import StoreError
+from govkg.graph.store.directory import check_replaceable
+from govkg.graph.store.embedded import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,7 +56,7 @@ def test_cli_exits_1_and_keeps_the_folder(tmp_path: Path, command: list[str]) ->
     folder = _folder_with_a_thesis(tmp_path)
     (tmp_path / "ok.nt").write_text("<http://a> <http://b> <http://c> .\n", encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "api.cli", "--store", str(folder), *command],
+        [sys.executable, "-m", "govkg.api.cli.main", "--store", str(folder), *command],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -1,4 +1,5 @@
-"""``graph.storedir``: noticing that another process changed a store, and who holds it for writing.
+"""``graph/store/directory.py``: noticing that another process changed a store, and who holds
+it for writing.
 
 Real on-disk pyoxigraph stores in ``tmp_path``; the other process is a real child interpreter
 (the same situation as ``govkg import`` or ``govkg build`` next to a running server).
@@ -17,9 +18,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
-from graph.errors import StoreError
-from graph.storedir import (
+from govkg.graph.errors import StoreError
+from govkg.graph.store.directory import (
     StoreWatcher,
     check_no_writer,
     generation,

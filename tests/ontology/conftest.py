@@ -9,10 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from govkg.ontology.cq import DATASET_FILE
+from govkg.ontology.validation import load_ontology
 from rdflib import Dataset, Graph
-
-from ontology.cq import DATASET_FILE
-from ontology.validation import load_ontology
 
 REPO = Path(__file__).resolve().parents[2]
 #: ../shared next to the repository (reference ontologies, seed); absent on a fresh clone.

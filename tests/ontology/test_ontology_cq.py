@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
-from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH, PREFIXES
-from ontology.cq import DATASET_FILE, CompetencyQuestion, competency_questions
+from govkg.ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH, PREFIXES
+from govkg.ontology.cq import DATASET_FILE, CompetencyQuestion, competency_questions
 
 QUESTIONS = competency_questions()
 REQUIRED = {

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import owlready2
 import pytest
+from govkg.ontology import GK, ID
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
-from ontology import GK, ID
 from tests.system import unavailable
 
 

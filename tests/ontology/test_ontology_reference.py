@@ -6,17 +6,16 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
-
-from ontology import BASE, GK
-from ontology.reference import (
+from govkg.ontology import BASE, GK
+from govkg.ontology.reference import (
     REFERENCE_FILE,
     build_sections,
     render_html,
     render_markdown,
     write_reference,
 )
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 KINDS = [
     OWL.Class,
@@ -107,7 +106,7 @@ def test_write_reference(tmp_path: Path) -> None:
 
 
 def test_committed_reference_is_up_to_date() -> None:
-    assert REFERENCE_FILE.is_file(), "run `python -m ontology.reference` to generate it"
+    assert REFERENCE_FILE.is_file(), "run `python -m govkg.ontology.reference` to generate it"
     assert REFERENCE_FILE.read_text(encoding="utf-8") == render_markdown(), (
-        "docs/ontology-reference.md is stale: run `python -m ontology.reference`"
+        "docs/ontology-reference.md is stale: run `python -m govkg.ontology.reference`"
     )

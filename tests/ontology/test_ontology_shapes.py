@@ -10,11 +10,10 @@ import time
 from dataclasses import dataclass, field
 
 import pytest
+from govkg.ontology import GK, GKC, ID, SOURCE, STATEMENT, graph_iri
+from govkg.ontology.validation import ShapeViolation, validate_data
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
-
-from ontology import GK, GKC, ID, SOURCE, STATEMENT, graph_iri
-from ontology.validation import ShapeViolation, validate_data
 
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 ORG_ORIGINAL = URIRef("http://www.w3.org/ns/org#originalOrganization")

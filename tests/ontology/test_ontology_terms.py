@@ -6,12 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from govkg.ontology import AIRO, BASE, DPV, GK, GKC, ONTOLOGY_FILE, ONTOLOGY_IRI, SHAPES_FILE
+from govkg.ontology.cq import competency_questions
+from govkg.ontology.validation import TERM_SHAPES_FILE, validate_ontology
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
-
-from ontology import AIRO, BASE, DPV, GK, GKC, ONTOLOGY_FILE, ONTOLOGY_IRI, SHAPES_FILE
-from ontology.cq import competency_questions
-from ontology.validation import TERM_SHAPES_FILE, validate_ontology
 
 DCTERMS = "http://purl.org/dc/terms/"
 KINDS = [OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty]

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from govkg.graph.store.embedded import Store
+from govkg.graph.store.remote import RemoteConfig, RemoteStore
 
-from graph.remote import RemoteConfig, RemoteStore
-from graph.store import Store
 from tests.system import unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,7 +81,7 @@ def built_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled curated data built into an embedded store (closed again)."""
     import gc
 
-    from graph.build import build_store
+    from govkg.graph.build import build_store
 
     path = tmp_path_factory.mktemp("built") / "store"
     build_store(path)
@@ -98,7 +98,7 @@ def local_store(built_store: Path) -> Store:
 @pytest.fixture(scope="session")
 def pushed(servers: Servers, local_store: Store) -> dict[str, RemoteStore]:
     """The built graph pushed to both servers; the report of each push must verify."""
-    from graph.push import push
+    from govkg.graph.push import push
 
     remotes = {name: servers.remote(name) for name in ("virtuoso", "oxigraph")}
     for name, remote in remotes.items():
@@ -111,7 +111,8 @@ def start_virtuoso_with(directory: Path, trig: str) -> Servers:
     """A further Virtuoso of its own (stopped by the caller) holding ``trig``, pushed by govkg."""
     import gc
 
-    from graph.push import push
+    from govkg.graph.push import push
+
     from tests.conftest import make_store
 
     started = _start(directory, "virtuoso")

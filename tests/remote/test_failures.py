@@ -12,9 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from graph.errors import BackendError, QueryTimeoutError
-from graph.remote import RemoteConfig, RemoteStore
+from govkg.graph.errors import BackendError, QueryTimeoutError
+from govkg.graph.store.remote import RemoteConfig, RemoteStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,7 +55,7 @@ def slow_server() -> Iterator[str]:
 
 def _govkg(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "api.cli", *args],
+        [sys.executable, "-m", "govkg.api.cli.main", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

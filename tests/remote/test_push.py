@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
-from graph.push import push
-from graph.remote import INSERT_BATCH, RemoteConfig, RemoteStore
+from govkg.graph.push import push
+from govkg.graph.store.remote import INSERT_BATCH, RemoteConfig, RemoteStore
 
 pytestmark = [pytest.mark.slow, pytest.mark.virtuoso]
 
@@ -53,7 +52,7 @@ def test_cli_push_reports_verified_counts(servers, built_store) -> None:
         [
             sys.executable,
             "-m",
-            "api.cli",
+            "govkg.api.cli.main",
             "--store",
             str(built_store),
             "--endpoint",
@@ -77,7 +76,16 @@ def test_cli_push_reports_verified_counts(servers, built_store) -> None:
 def test_cli_stats_and_export_over_remote(servers, pushed, local_store, tmp_path) -> None:
     url = servers.urls["VIRTUOSO_ENDPOINT"]
     stats = subprocess.run(
-        [sys.executable, "-m", "api.cli", "--endpoint", url, "stats", "--format", "json"],
+        [
+            sys.executable,
+            "-m",
+            "govkg.api.cli.main",
+            "--endpoint",
+            url,
+            "stats",
+            "--format",
+            "json",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -87,7 +95,7 @@ def test_cli_stats_and_export_over_remote(servers, pushed, local_store, tmp_path
     assert json.loads(stats.stdout) == local_store.stats()
     out = tmp_path / "all.nq"
     export = subprocess.run(
-        [sys.executable, "-m", "api.cli", "--endpoint", url, "export", "-o", str(out)],
+        [sys.executable, "-m", "govkg.api.cli.main", "--endpoint", url, "export", "-o", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -105,7 +113,16 @@ def test_analysis_same_over_remote(servers, pushed, built_store, backend) -> Non
     runs = []
     for where in (["--store", str(built_store)], ["--endpoint", servers.urls[key]]):
         proc = subprocess.run(
-            [sys.executable, "-m", "api.cli", *where, "analyze", "coverage", "--format", "csv"],
+            [
+                sys.executable,
+                "-m",
+                "govkg.api.cli.main",
+                *where,
+                "analyze",
+                "coverage",
+                "--format",
+                "csv",
+            ],
             cwd=ROOT,
             capture_output=True,
             text=True,
@@ -134,7 +151,7 @@ def test_cli_load_over_remote_is_all_or_nothing(servers, tmp_path) -> None:
             [
                 sys.executable,
                 "-m",
-                "api.cli",
+                "govkg.api.cli.main",
                 "--endpoint",
                 url,
                 "load",
@@ -158,7 +175,7 @@ def test_cli_load_over_remote_is_all_or_nothing(servers, tmp_path) -> None:
 
 def test_digest_auth_against_virtuoso(servers, pushed) -> None:
     """Virtuoso's /sparql-auth wants Digest: right credentials answer, wrong ones are a 401."""
-    from graph.errors import AuthenticationError
+    from govkg.graph.errors import AuthenticationError
 
     url = servers.urls["VIRTUOSO_ENDPOINT"] + "-auth"
     ok = RemoteStore(RemoteConfig(url, user="dba", password="dba", auth="digest"))

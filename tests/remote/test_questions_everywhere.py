@@ -15,8 +15,7 @@ from collections import Counter
 
 import pyoxigraph as ox
 import pytest
-
-from graph.questions import list_questions, run_question
+from govkg.graph.questions import list_questions, run_question
 
 pytestmark = [pytest.mark.slow, pytest.mark.virtuoso]
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-
-from graph.errors import InputError, QuerySyntaxError
-from graph.remote_sparql import (
+from govkg.graph.errors import InputError, QuerySyntaxError
+from govkg.graph.store.remote_sparql import (
     bind_values,
     graph_constants,
     query_form,

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
+from govkg.viz import render_graph_page, render_scenario_page
 from viz_browser import counts, node_point, open_page
 from viz_synthetic import GK, GRAPH, ID, SRC, synthetic_graph
-
-from viz import render_graph_page, render_scenario_page
 
 pytestmark = pytest.mark.browser
 

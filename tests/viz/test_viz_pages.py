@@ -7,12 +7,11 @@ import re
 
 import networkx as nx
 import pytest
+from govkg.graph.errors import InputError, NotFoundError
+from govkg.viz import neighbourhood, render_graph_page, render_scenario_page
+from govkg.viz.assets import vis_network_css, vis_network_js
+from govkg.viz.layout import compute_layout
 from viz_synthetic import GK, GRAPH, ID, SRC, synthetic_graph
-
-from graph.errors import InputError, NotFoundError
-from viz import neighbourhood, render_graph_page, render_scenario_page
-from viz.assets import vis_network_css, vis_network_js
-from viz.layout import compute_layout
 
 IRI_BASE = "https://w3id.org/govkg/"
 URL = re.compile(r"https?://[^\s\"'<>)\\]+")

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from govkg.graph.analysis.service import Snapshot, VizRequest, render_page
+from govkg.graph.build import build_store
+from govkg.graph.store.embedded import Store
 
-from api.viz_service import Snapshot, VizRequest, render_page
-from graph.build import build_store
-from graph.store import Store
 from tests.conftest import LiveServer, start_server
 
 QUESTION = {"question": "models-by-developer", "developer": "meta"}

@@ -10,12 +10,11 @@ import json
 import re
 
 import pytest
+from govkg.graph import curated, projection
+from govkg.graph.analysis import coverage, pagerank
+from govkg.graph.store.embedded import Store
+from govkg.viz import coverage_gap_subgraph, render_graph_page
 from viz_browser import counts, node_point, open_page
-
-from graph import curated, projection
-from graph.analysis import coverage, pagerank
-from graph.store import Store
-from viz import coverage_gap_subgraph, render_graph_page
 
 
 @pytest.fixture(scope="module")

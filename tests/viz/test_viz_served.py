@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from govkg.graph.build import build_store
 from viz_browser import Watch, counts
 
-from graph.build import build_store
 from tests.conftest import LiveServer, start_server
 
 pytestmark = pytest.mark.browser

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
+from govkg.graph.errors import InputError
+from govkg.viz.views import coverage_gap_subgraph, result_subgraph
 from viz_synthetic import GK, GRAPH, ID, synthetic_graph
-
-from graph.errors import InputError
-from viz.views import coverage_gap_subgraph, result_subgraph
 
 
 def test_result_subgraph_keeps_named_nodes_and_context():

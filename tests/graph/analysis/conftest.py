@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-
-from graph.analysis.build import (
+from govkg.graph.analysis.build import (
     add_entity,
     add_evaluation,
     add_model,

@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-
-from graph.analysis import coverage, explain, explain_path, run_scenario
-from graph.analysis.build import iri
-from graph.analysis.schema import kind
-from graph.store import Store
+from govkg.graph.analysis import coverage, explain, explain_path, run_scenario
+from govkg.graph.analysis.build import iri
+from govkg.graph.analysis.schema import kind
+from govkg.graph.store.embedded import Store
 
 AS_OF = "2026-11-28"  # the founding article's month
 
 
 @pytest.fixture(scope="module")
 def bundled(tmp_path_factory) -> nx.MultiDiGraph:
-    from graph.curated import compile_data
-    from graph.projection import project
+    from govkg.graph.curated import compile_data
+    from govkg.graph.projection import project
 
     data = compile_data()
     store = Store.open(tmp_path_factory.mktemp("store") / "store")

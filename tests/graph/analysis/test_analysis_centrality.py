@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
+from govkg.graph.analysis.build import add_entity, add_participation
+from govkg.graph.analysis.centrality import centrality, competition_ranks, pagerank
 from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
-
-from graph.analysis.build import add_entity, add_participation
-from graph.analysis.centrality import centrality, competition_ranks, pagerank
 
 
 def star(leaves: int) -> nx.MultiDiGraph:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-
-from graph.analysis.build import add_edge, add_entity, add_evaluation, add_model, iri
-from graph.analysis.coverage import coverage
-from graph.analysis.explain import explain
-from graph.analysis.schema import BASE_MODEL, PARTICIPATION_STATUS
-from graph.errors import InputError, NotFoundError
+from govkg.graph.analysis.build import add_edge, add_entity, add_evaluation, add_model, iri
+from govkg.graph.analysis.coverage import coverage
+from govkg.graph.analysis.explain import explain
+from govkg.graph.analysis.schema import BASE_MODEL, PARTICIPATION_STATUS
+from govkg.graph.errors import InputError, NotFoundError
 
 AS_OF = "2025-12-31"  # the day the conftest world is judged on
 
@@ -99,7 +98,7 @@ def test_pre_deployment_beats_post_deployment_on_the_same_model(world):
 
 def test_undated_participation_is_covered_only_after_release(world):
     add_entity(world, "open-pact", "TestingAgreement", "Open-ended pact")
-    from graph.analysis.build import add_participation
+    from govkg.graph.analysis.build import add_participation
 
     add_participation(world, "p-bolt-2", "bolt", "open-pact", "participates")
     assert coverage(world, AS_OF).verdict(iri("bolt-open")) == "agreement-after-release"

@@ -6,11 +6,10 @@ import doctest
 import importlib
 import pkgutil
 
+import govkg.graph.analysis
 import pytest
 
-import graph.analysis
-
-MODULES = sorted(m.name for m in pkgutil.iter_modules(graph.analysis.__path__))
+MODULES = sorted(m.name for m in pkgutil.iter_modules(govkg.graph.analysis.__path__))
 
 
 def test_every_module_is_checked():
@@ -19,6 +18,6 @@ def test_every_module_is_checked():
 
 @pytest.mark.parametrize("name", MODULES)
 def test_doctests(name):
-    module = importlib.import_module(f"graph.analysis.{name}")
+    module = importlib.import_module(f"govkg.graph.analysis.{name}")
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0

@@ -10,9 +10,14 @@ import math
 
 import networkx as nx
 import pytest
-
-from graph.analysis import explain_path
-from graph.analysis.build import ISSUED_BY, add_edge, add_entity, add_participation, add_stance
+from govkg.graph.analysis import explain_path
+from govkg.graph.analysis.build import (
+    ISSUED_BY,
+    add_edge,
+    add_entity,
+    add_participation,
+    add_stance,
+)
 
 JURISDICTION = "https://w3id.org/govkg/ontology#jurisdiction"
 RELATED = "https://w3id.org/govkg/ontology#relatedTo"

@@ -6,16 +6,15 @@ import copy
 
 import networkx as nx
 import pytest
-
-from graph.analysis.build import add_entity, add_model, iri
-from graph.analysis.scenarios import (
+from govkg.graph.analysis.build import add_entity, add_model, iri
+from govkg.graph.analysis.scenarios import (
     SCENARIO_DIR,
     apply_scenario,
     load_scenario,
     parse_scenario,
     run_scenario,
 )
-from graph.errors import InputError, NotFoundError
+from govkg.graph.errors import InputError, NotFoundError
 
 META_AGREES = """
 scenario:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-
-from graph.analysis.build import HAND_GRAPH, add_edge, add_entity, add_participation, add_stance
-from graph.analysis.paths import explain_path
-from graph.analysis.structure import communities, components, stances
-from graph.errors import NotFoundError
+from govkg.graph.analysis.build import (
+    HAND_GRAPH,
+    add_edge,
+    add_entity,
+    add_participation,
+    add_stance,
+)
+from govkg.graph.analysis.paths import explain_path
+from govkg.graph.analysis.structure import communities, components, stances
+from govkg.graph.errors import NotFoundError
 
 KNOWS = "https://example.org/knows"
 

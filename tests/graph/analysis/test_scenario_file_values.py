@@ -2,7 +2,8 @@
 
 ruamel's round-trip loader turns ``2025-02-30`` (and ``0x_``, ``!!int abc``) into an exception
 from inside the library. A scenario file is user input, so each case must come back as an
-:class:`~graph.errors.InputError` naming file, line and field: from :func:`parse_scenario`, from
+:class:`~govkg.graph.errors.InputError` naming file, line and field: from :func:`parse_scenario`,
+from
 ``govkg analyze scenario FILE`` (exit 1, no traceback) and from ``POST /analysis/scenario``
 (a 400 problem).
 """
@@ -15,9 +16,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from govkg.graph.analysis import parse_scenario
+from govkg.graph.errors import InputError
 
-from graph.analysis import parse_scenario
-from graph.errors import InputError
 from tests.conftest import start_server
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
-from graph.store import Store
-from ontology import ENTITIES_GRAPH
+from govkg.graph.store.embedded import Store
+from govkg.ontology import ENTITIES_GRAPH
 
 SHARED = Path(__file__).resolve().parents[3].parent / "shared"
 EPOCH_CSV = SHARED / "data" / "epoch" / "all-ml-systems.csv"

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-
-from graph.errors import DataValidationError, StoreError
-from graph.importers import import_ecosystem_graphs, import_epoch
-from graph.importers.common import replace_graph
-from graph.store import Store
+from govkg.graph.errors import DataValidationError, StoreError
+from govkg.graph.importers import import_ecosystem_graphs, import_epoch
+from govkg.graph.importers.common import replace_graph
+from govkg.graph.store.embedded import Store
 
 EP = "https://w3id.org/govkg/graph/import-epoch"
 README = """\

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
+from govkg.graph.importers import import_ecosystem_graphs, import_epoch
+from govkg.graph.store.embedded import Store
+from govkg.ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
 from rdflib import Dataset
-
-from graph.importers import import_ecosystem_graphs, import_epoch
-from graph.store import Store
-from ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
 
 LLAMA = "https://w3id.org/govkg/id/llama-3.1-405b"
 META = "https://w3id.org/govkg/id/meta"
@@ -20,7 +19,7 @@ EG = "https://w3id.org/govkg/graph/import-ecosystem-graphs"
 @pytest.fixture(scope="module")
 def curated_build(tmp_path_factory, epoch_csv, ecosystem_dir):
     """The curated data compiled into an on-disk store, then both real imports on top."""
-    from graph.curated import compile_data
+    from govkg.graph.curated import compile_data
 
     data = compile_data()
     store = Store.open(tmp_path_factory.mktemp("curated") / "store")
@@ -61,7 +60,7 @@ def test_open_weights_without_review_is_asked_over_hundreds_of_models(curated_bu
 
 
 def test_curated_and_imported_data_pass_the_shapes_together(curated_build):
-    from ontology.validation import validate_data
+    from govkg.ontology.validation import validate_data
 
     store, _, _ = curated_build
     dataset = Dataset()

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from graph.errors import DataValidationError
-from graph.importers import import_ecosystem_graphs, import_epoch
-from graph.store import Store
+from govkg.graph.errors import DataValidationError
+from govkg.graph.importers import import_ecosystem_graphs, import_epoch
+from govkg.graph.store.embedded import Store
 
 LLAMA = "https://w3id.org/govkg/id/llama-3.1-405b"
 META = "https://w3id.org/govkg/id/meta"

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from graph.errors import DataValidationError, NotFoundError
-from graph.importers import import_ecosystem_graphs, import_epoch
+from govkg.graph.errors import DataValidationError, NotFoundError
+from govkg.graph.importers import import_ecosystem_graphs, import_epoch
 
 EG = "https://w3id.org/govkg/graph/import-ecosystem-graphs"
 EP = "https://w3id.org/govkg/graph/import-epoch"
@@ -230,9 +229,8 @@ def test_missing_inputs_are_clear_errors(store, tmp_path, write_epoch):
 
 def test_what_the_lenient_imports_write_passes_the_shapes(store, write_ecosystem, write_epoch):
     import pyoxigraph as ox
+    from govkg.ontology.validation import validate_data
     from rdflib import Dataset
-
-    from ontology.validation import validate_data
 
     import_ecosystem_graphs(store, write_ecosystem(MESSY_ASSETS))
     rows = [

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from govkg.graph.importers.names import model_key, org_key, slugify
 from hypothesis import given
 from hypothesis import strategies as st
-
-from graph.importers.names import model_key, org_key, slugify
 
 
 @pytest.mark.parametrize(

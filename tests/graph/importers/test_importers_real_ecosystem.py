@@ -6,12 +6,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from govkg.graph.importers import import_ecosystem_graphs
+from govkg.graph.importers.common import value_mapping
+from govkg.graph.importers.names import model_key
+from govkg.graph.store.embedded import Store
 from ruamel.yaml import YAML
-
-from graph.importers import import_ecosystem_graphs
-from graph.importers.common import value_mapping
-from graph.importers.names import model_key
-from graph.store import Store
 
 GRAPH = "https://w3id.org/govkg/graph/import-ecosystem-graphs"
 

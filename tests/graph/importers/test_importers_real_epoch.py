@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-
-from graph.importers import import_epoch
-from graph.importers.common import value_mapping
-from graph.importers.names import model_key
-from graph.store import Store
+from govkg.graph.importers import import_epoch
+from govkg.graph.importers.common import value_mapping
+from govkg.graph.importers.names import model_key
+from govkg.graph.store.embedded import Store
 
 GRAPH = "https://w3id.org/govkg/graph/import-epoch"
 

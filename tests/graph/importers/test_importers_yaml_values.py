@@ -3,7 +3,7 @@
 ``created_date: 2023-02-30`` used to raise ValueError from inside the YAML library while the
 whole file was read. Now such a value reaches the record check as the text written: lenient
 imports skip that record (file, line, field) and keep the rest of the file; strict imports raise
-a located :class:`~graph.errors.DataValidationError` and write nothing. The same holds for the
+a located :class:`~govkg.graph.errors.DataValidationError` and write nothing. The same holds for the
 other fields ruamel converts itself (numbers, explicit tags, dates in non-date fields).
 """
 
@@ -14,9 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from graph.errors import DataValidationError
-from graph.importers import import_ecosystem_graphs
+from govkg.graph.errors import DataValidationError
+from govkg.graph.importers import import_ecosystem_graphs
 
 EG = "https://w3id.org/govkg/graph/import-ecosystem-graphs"
 ROOT = Path(__file__).resolve().parents[3]

@@ -1,0 +1,351 @@
+"""REST routes for people and scripts that do not speak SPARQL.
+
+``/questions`` lists the named questions and runs them; ``/entities/{id}`` shows one entity with
+the facts each source states about it; ``/ontology`` is the ontology reference; ``/export.*``
+downloads the whole store; ``/health`` is for monitors. Every engine call runs in a query worker
+(with the same time and size limits as ``/sparql``) or in a thread, never on the event loop.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Request
+from govkg.api.http import negotiation
+from govkg.api.http.state import list_questions_safe, state_of
+from govkg.api.runtime.pool import Job
+from govkg.graph import export as graph_export
+from govkg.graph.errors import InputError, NotFoundError
+from govkg.graph.store.embedded import Store
+from govkg.ontology import ONTOLOGY_FILE, entity_iri, reference
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+
+router = APIRouter()
+
+QUERIES = Path(__file__).resolve().parent / "queries"
+ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
+
+EXPORTS: dict[str, tuple[str, ox.RdfFormat, bool]] = {
+    "ttl": ("text/turtle", ox.RdfFormat.TURTLE, False),
+    "nt": ("application/n-triples", ox.RdfFormat.N_TRIPLES, False),
+    "nq": ("application/n-quads", ox.RdfFormat.N_QUADS, True),
+    "trig": ("application/trig", ox.RdfFormat.TRIG, True),
+    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD, False),
+    "rdf": ("application/rdf+xml", ox.RdfFormat.RDF_XML, False),
+}
+
+
+def _version() -> str:
+    try:
+        return version("govkg")
+    except PackageNotFoundError:
+        return "0.1.0+local"
+
+
+def _cell(term: dict | None) -> str:
+    return "" if term is None else str(term.get("value", ""))
+
+
+def _rows_csv(variables: list[str], rows: list[dict]) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(variables)
+    for row in rows:
+        writer.writerow([_cell(row.get(v)) for v in variables])
+    return buf.getvalue().encode()
+
+
+# -- named questions -------------------------------------------------------------------------
+
+
+@router.get(
+    "/questions",
+    tags=["Named questions"],
+    summary="List the named questions",
+    description="Every named question with its title, description and parameters "
+    "(name, type, description, default). Run one with `/questions/{name}?param=value`.",
+    responses={
+        200: {
+            "content": {
+                "application/json": {
+                    "example": [
+                        {
+                            "name": "models-by-weights-access",
+                            "title": "Models by weights access",
+                            "description": "...",
+                            "parameters": [{"name": "access", "type": "concept"}],
+                        }
+                    ]
+                }
+            }
+        }
+    },
+)
+async def questions_list() -> JSONResponse:
+    """List questions (without their SPARQL text)."""
+    items = [{k: v for k, v in q.items() if k != "sparql"} for q in list_questions_safe()]
+    return JSONResponse(items)
+
+
+@router.get(
+    "/questions/{name}",
+    tags=["Named questions"],
+    summary="Run a named question",
+    description="Runs the question with parameters from the query string (`timeout` lowers the "
+    'time limit). JSON rows by default (`{"variables": [...], "rows": [{var: term}]}` with '
+    "SPARQL-JSON terms); CSV with `Accept: text/csv`.",
+    responses={
+        200: {
+            "content": {
+                "application/json": {
+                    "example": {
+                        "variables": ["model"],
+                        "rows": [{"model": {"type": "uri", "value": "https://w3id.org/..."}}],
+                    }
+                },
+                "text/csv": {"example": "model\r\nhttps://w3id.org/govkg/id/llama-2\r\n"},
+            }
+        },
+        400: {"description": "Unknown parameter or bad value."},
+        404: {"description": "No such question."},
+    },
+)
+async def question_run(name: str, request: Request) -> Response:
+    """Run one named question in a worker."""
+    from govkg.api.http.sparql import effective_timeout
+
+    state = state_of(request)
+    media = negotiation.negotiate(request.headers.get("accept"), ("application/json", "text/csv"))
+    pairs = list(request.query_params.multi_items())
+    params = {k: v for k, v in pairs if k != "timeout"}
+    known = {q["name"] for q in list_questions_safe()}
+    if name not in known:
+        raise NotFoundError(f"no named question {name!r}; see /questions for the list")
+    outcome = await state.pool.run(
+        Job(kind="question", name=name, params=params), effective_timeout(state, pairs)
+    )
+    if media == "text/csv":
+        return Response(_rows_csv(outcome.variables, outcome.rows), media_type="text/csv")
+    return JSONResponse({"variables": outcome.variables, "rows": outcome.rows})
+
+
+# -- entities --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/entities/{entity_id}",
+    tags=["Entities"],
+    summary="An entity with its facts and their sources",
+    description="Facts about the entity grouped by the named graph (source) that states them: "
+    "`direction` is `out` (entity is the subject) or `in`. JSON by default, HTML for browsers. "
+    "Example: `/entities/meta`.",
+    responses={
+        200: {
+            "content": {
+                "application/json": {
+                    "example": {
+                        "id": "meta",
+                        "iri": "https://w3id.org/govkg/id/meta",
+                        "facts": [
+                            {
+                                "direction": "out",
+                                "property": "http://www.w3.org/2000/01/rdf-schema#label",
+                                "value": {"type": "literal", "value": "Meta"},
+                                "graph": "https://w3id.org/govkg/graph/entities",
+                                "source": None,
+                            }
+                        ],
+                    }
+                },
+                "text/html": {},
+            }
+        },
+        404: {"description": "No such entity."},
+    },
+)
+async def entity(entity_id: str, request: Request) -> Response:
+    """One entity's facts, with the source of each."""
+    if not ENTITY_ID.match(entity_id):
+        raise InputError(f"entity id {entity_id!r} is not valid (letters, digits, . _ -)")
+    state = state_of(request)
+    media = negotiation.negotiate(request.headers.get("accept"), ("application/json", "text/html"))
+    iri = str(entity_iri(entity_id))
+    query = (QUERIES / "entity_facts.rq").read_text(encoding="utf-8")
+    outcome = await state.pool.run(
+        Job(kind="rows", query=query, substitutions={"entity": ("iri", iri)}),
+        state.settings.query_timeout,
+    )
+    if not outcome.rows:
+        raise NotFoundError(f"no entity {entity_id!r} (<{iri}>) in the store")
+    facts = [
+        {
+            "direction": _cell(r.get("direction")),
+            "property": _cell(r.get("property")),
+            "value": r.get("value"),
+            "graph": _cell(r.get("graph")) or None,
+            "source": _cell(r.get("source")) or None,
+            "sourceTitle": _cell(r.get("sourceTitle")) or None,
+        }
+        for r in outcome.rows
+    ]
+    doc = {"id": entity_id, "iri": iri, "facts": facts}
+    if media == "text/html":
+        return HTMLResponse(_entity_html(doc))
+    return JSONResponse(doc)
+
+
+def _entity_html(doc: dict) -> str:
+    rows = []
+    for f in doc["facts"]:
+        value = f["value"] or {}
+        shown = html.escape(str(value.get("value", "")))
+        if value.get("type") == "uri":
+            shown = f'<a href="{shown}">{shown}</a>'
+        source = html.escape(f["sourceTitle"] or f["source"] or f["graph"] or "")
+        rows.append(
+            f"<tr><td>{html.escape(f['direction'])}</td><td>{html.escape(f['property'])}</td>"
+            f"<td>{shown}</td><td>{source}</td></tr>"
+        )
+    title = html.escape(doc["id"])
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        '<link rel="stylesheet" href="../static/query.css"></head><body><main>'
+        f"<h1>{title}</h1><p><code>{html.escape(doc['iri'])}</code></p>"
+        "<table><thead><tr><th>direction</th><th>property</th><th>value</th><th>source</th>"
+        f"</tr></thead><tbody>{''.join(rows)}</tbody></table></main></body></html>"
+    )
+
+
+# -- ontology, export, health ----------------------------------------------------------------
+
+
+@router.get(
+    "/ontology",
+    tags=["Ontology"],
+    summary="The ontology reference",
+    description="The generated HTML reference when the client prefers HTML, else the ontology "
+    "as Turtle.",
+    responses={200: {"content": {"text/html": {}, "text/turtle": {}}}},
+)
+async def ontology_doc(request: Request) -> Response:
+    """The HTML reference for browsers, the Turtle source for everyone else."""
+    wants_html = negotiation.prefers_html(request.headers.get("accept"))
+    if wants_html:
+        return HTMLResponse(reference.render_html())
+    return Response(ONTOLOGY_FILE.read_bytes(), media_type="text/turtle; charset=utf-8")
+
+
+def _export_file(store: Store, fmt: ox.RdfFormat, quads: bool) -> Path:
+    """Serialise the store into a temporary file (removed after streaming)."""
+    fd, name = tempfile.mkstemp(prefix="govkg-export-")
+    os.close(fd)
+    path = Path(name)
+    all_quads = store.oxigraph.quads_for_pattern(None, None, None, None)
+    if quads:
+        ox.serialize(all_quads, str(path), format=fmt)
+    else:
+        seen = {ox.Triple(q.subject, q.predicate, q.object) for q in all_quads}
+        ox.serialize(seen, str(path), format=fmt)
+    return path
+
+
+def _network_file(store: Store, name: str) -> Path:
+    """The network projection as GraphML, GEXF or a zip of CSV nodes/edges, in a temporary file."""
+    fd, path = tempfile.mkstemp(prefix="govkg-export-")
+    with os.fdopen(fd, "wb") as out:
+        graph_export.export(store, out, name)
+    return Path(path)
+
+
+def _stream(path: Path) -> Iterator[bytes]:
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(64 * 1024):
+                yield chunk
+    finally:
+        path.unlink(missing_ok=True)
+
+
+@router.get(
+    "/export.{ext}",
+    tags=["Export"],
+    summary="Download the whole store",
+    description="`ttl`, `nt`, `jsonld`, `rdf` give the triples of all graphs merged; `nq` and "
+    "`trig` keep the named graphs; `graphml` and `gexf` are the network projection (for Gephi, "
+    "Cytoscape), `csv` a zip of its nodes.csv and edges.csv. Example: `/export.nq`.",
+    responses={
+        200: {
+            "content": {
+                **{m: {} for m, _, _ in EXPORTS.values()},
+                **{m: {} for m in graph_export.NETWORK_MEDIA_TYPES.values()},
+            }
+        }
+    },
+)
+async def export(ext: str, request: Request) -> Response:
+    """Stream an export of the whole store."""
+    state = state_of(request)
+    filename = f"govkg.{ext}"
+    if ext in graph_export.NETWORK_FORMATS:
+        media = graph_export.NETWORK_MEDIA_TYPES[ext]
+        path = await state.read(lambda s: _network_file(s, ext))
+        if ext == "csv":
+            filename = "govkg-csv.zip"
+    elif ext in EXPORTS:
+        media, fmt, quads = EXPORTS[ext]
+        path = await state.read(lambda s: _export_file(s, fmt, quads))
+    else:
+        names = [*EXPORTS, *graph_export.NETWORK_FORMATS]
+        raise NotFoundError(f"no export format {ext!r}; use one of {', '.join(names)}")
+    return StreamingResponse(
+        _stream(path),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get(
+    "/health",
+    tags=["Health"],
+    summary="Server health",
+    description="Status, store (the embedded store's path, or the remote SPARQL endpoint's URL), "
+    "number of quads, version, worker count and settings that affect answers.",
+    responses={
+        200: {
+            "content": {
+                "application/json": {
+                    "example": {
+                        "status": "ok",
+                        "store": ".govkg/store",
+                        "triples": 1234,
+                        "version": "0.1.0",
+                    }
+                }
+            }
+        }
+    },
+)
+async def health(request: Request) -> JSONResponse:
+    """Liveness and a few facts about the store."""
+    state = state_of(request)
+    count = await state.read(lambda s: len(s.oxigraph))
+    return JSONResponse(
+        {
+            "status": "ok" if state.pool.alive() > 0 else "degraded",
+            "store": state.settings.endpoint or str(state.settings.store),
+            "triples": count,
+            "version": _version(),
+            "workers": state.pool.alive(),
+            "default_graph": state.settings.default_graph,
+            "writable": bool(state.settings.token),
+        }
+    )

@@ -1,0 +1,238 @@
+"""Per-application state: settings, the worker pool, the server's own store handle, the page.
+
+Why one object: handlers reach everything through ``request.app.state.govkg``, so two apps
+(e.g. two test servers) in one process never share a pool or a store. It also keeps the store
+current: a read-only server notices (a stat per request) when ``govkg build``/``load``/
+``import`` changed the store on disk and reopens it, so nobody has to restart the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import logging
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from fastapi import Request
+from govkg.api.runtime.pool import WorkerPool
+from govkg.api.settings import Settings
+from govkg.graph.errors import StoreError
+from govkg.graph.questions import Question, list_questions
+from govkg.graph.store.backend import open_backend
+from govkg.graph.store.directory import StoreWatcher, remove_server_marker, write_server_marker
+from govkg.graph.store.embedded import Store
+
+log = logging.getLogger("govkg.api")
+
+T = TypeVar("T")
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: Seconds before a reopen that failed (the store mid-swap or damaged) is tried again.
+REOPEN_RETRY = 0.25
+
+
+class AppState:
+    """What the handlers of one app share."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.pool = WorkerPool(
+            settings.store,
+            size=settings.workers,
+            default_graph=settings.default_graph,
+            max_results=settings.max_results,
+            service_allowlist=tuple(settings.service_allowlist),
+            remote=_remote_dict(settings),
+        )
+        self.store: Store | None = None
+        self.write_lock = asyncio.Lock()
+        #: Set for a read-only embedded store only: then other processes (``govkg build``,
+        #: ``load``, ``import``) may change the store under the server, and it must notice.
+        self.watcher: StoreWatcher | None = None
+        self._seen: Hashable | None = None
+        self._reopen_lock = asyncio.Lock()
+        self._retry_at = 0.0
+
+    async def start(self) -> None:
+        """Open the store (for writing only when a token allows writes), start workers."""
+        loop = asyncio.get_running_loop()
+        writable = bool(self.settings.token)
+        remote = self.settings.remote_config()
+
+        def open_store() -> Store:
+            # A remote backend has Store's API (govkg.graph.store.backend); writes pass through to
+            # it.
+            if remote is not None:
+                return open_backend(remote=remote, read_only=not writable)  # type: ignore[return-value]
+            return Store.open(self.settings.store, read_only=not writable)
+
+        if remote is None and not writable:
+            self.watcher = StoreWatcher(self.settings.store)
+            self._seen = self.watcher.current()  # before the open: a change during it shows
+        self.store = await loop.run_in_executor(None, open_store)
+        if remote is None and writable:
+            # Lets `govkg build`/`load` name this server when they refuse to replace its store.
+            host = self.settings.host
+            url = f"http://{f'[{host}]' if ':' in host else host}:{self.settings.port}"
+            await loop.run_in_executor(None, write_server_marker, self.settings.store, url)
+        await self.pool.start()
+
+    async def stop(self) -> None:
+        """Stop the workers and withdraw a writable server's marker; the handle closes with it."""
+        await self.pool.close()
+        if self.store is not None and self.settings.token and not self.settings.endpoint:
+            remove_server_marker(self.settings.store)
+        self.store = None
+
+    async def refresh(self) -> None:
+        """Reopen the store if another process changed it on disk; called before each request.
+
+        The check is a stat or two (:class:`govkg.graph.store.directory.StoreWatcher`). On a change
+        the
+        server's handle is reopened once, however many requests notice it together (they wait
+        for that reopen, then see the new data); the workers reopen before their next job
+        (``pool.invalidate``), and the analysis cache, keyed on the pool's generation, follows.
+        A failed reopen keeps the current handle, is logged, and is tried again shortly.
+        """
+        watcher = self.watcher
+        if watcher is None or watcher.current() in (None, self._seen):
+            return
+        loop = asyncio.get_running_loop()
+        async with self._reopen_lock:
+            now = watcher.current()
+            if now is None or now == self._seen or loop.time() < self._retry_at:
+                return
+            path = self.settings.store
+            try:
+                store = await loop.run_in_executor(None, _open_read_only, path)
+            except Exception as exc:  # noqa: BLE001 - any failure: keep answering from the old one
+                log.warning("the store at %s changed but could not be reopened: %s", path, exc)
+                self._retry_at = loop.time() + REOPEN_RETRY
+                return
+            self.store = store
+            self._seen = now
+            self.pool.invalidate()
+            log.info("the store at %s changed on disk; reopened it", path)
+
+    async def read(self, fn: Callable[[Store], T]) -> T:
+        """Run a short read on the server's store in a thread (never on the event loop).
+
+        A read that was running on a handle whose files a swap removed fails inside RocksDB;
+        it is run once more on the reopened handle, else answered with a retryable 503.
+        """
+        assert self.store is not None
+        loop = asyncio.get_running_loop()
+        for attempt in (1, 2):
+            store = self.store
+            try:
+                return await loop.run_in_executor(None, fn, store)
+            except (OSError, RuntimeError) as exc:
+                if self.watcher is None or not stale_handle(exc, store.path or Path()):
+                    raise  # a writable or remote store is never swapped under the server
+                await self.refresh()
+                if attempt == 2 or self.store is store:
+                    raise StoreError(
+                        "the store was replaced while this request was answered; please retry"
+                    ) from exc
+        raise AssertionError("unreachable")
+
+    async def write(self, fn: Callable[[Store], Any]) -> Any:
+        """Run a write in one transaction, serialised with other writes; refresh workers."""
+        assert self.store is not None
+        store = self.store
+        async with self.write_lock:
+            loop = asyncio.get_running_loop()
+
+            def apply() -> Any:
+                result = fn(store)
+                store.flush()
+                return result
+
+            try:
+                return await loop.run_in_executor(None, apply)
+            finally:
+                self.pool.invalidate()
+
+    def query_page(self) -> str:
+        """The HTML query page with the named questions as examples."""
+        template = (TEMPLATES / "query.html").read_text(encoding="utf-8")
+        examples = [
+            {"name": "All triples (10)", "query": "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10"},
+            {
+                "name": "Named graphs",
+                "query": "SELECT ?g (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } } "
+                "GROUP BY ?g ORDER BY DESC(?triples)",
+            },
+        ]
+        for q in list_questions_safe():
+            if q.get("sparql"):
+                examples.append({"name": q["title"] or q["name"], "query": q["sparql"]})
+        payload = json.dumps(examples).replace("</", "<\\/")
+        return template.replace("{{EXAMPLES_JSON}}", payload).replace(
+            "{{DEFAULT_GRAPH}}", html.escape(self.settings.default_graph)
+        )
+
+
+def _remote_dict(settings: Settings) -> dict | None:
+    """The remote backend's settings as a plain dict for the worker processes, or None."""
+    from dataclasses import asdict
+
+    remote = settings.remote_config()
+    return asdict(remote) if remote is not None else None
+
+
+def list_questions_safe() -> list[dict[str, Any]]:
+    """The named questions (:func:`govkg.graph.questions.list_questions`) as plain dicts.
+
+    Each has ``name``, ``title``, ``description``, ``sparql`` and ``parameters`` (``name``,
+    ``type``, ``description``, ``required``, ``default``): what ``/questions`` lists and the
+    query page offers as examples. A malformed question file is an error, not left out.
+    """
+    return [_question_dict(q) for q in list_questions()]
+
+
+def _question_dict(q: Question) -> dict[str, Any]:
+    return {
+        "name": q.name,
+        "title": q.title,
+        "description": q.description,
+        "parameters": [
+            {
+                "name": p.name,
+                "type": p.type,
+                "description": p.help,
+                "required": p.required,
+                "default": p.default,
+            }
+            for p in q.params
+        ],
+        "sparql": q.sparql,
+    }
+
+
+def _open_read_only(path: Path) -> Store:
+    return Store.open(path, read_only=True)
+
+
+def stale_handle(exc: BaseException, store_path: Path) -> bool:
+    """Whether a RocksDB error means the handle's files were replaced (a swap), not damage.
+
+    Only errors about files inside the store count: RocksDB names the file it could not open.
+    A missing file elsewhere (a query file, a template) is a real error, not a swap.
+    """
+    text = str(exc)
+    if (
+        isinstance(exc, OSError)
+        and exc.filename
+        and not str(exc.filename).startswith(str(store_path))
+    ):
+        return False
+    return str(store_path) in text and ("No such file or directory" in text or "Corruption" in text)
+
+
+def state_of(request: Request) -> AppState:
+    """The :class:`AppState` of the app serving ``request``."""
+    return request.app.state.govkg

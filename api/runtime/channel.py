@@ -1,0 +1,285 @@
+"""The parent's side of one query worker: its process, its socket, and the wire format.
+
+Why asyncio and no helper threads: each worker's socket stays registered with the event loop
+(``loop.add_reader``), so an answer wakes the loop directly and is read in non-blocking chunks
+as it arrives (a large answer never blocks the loop), and no request pays a thread hop. The
+two ``run_in_executor`` hops per request this replaced, with their event-loop wake-ups and GIL
+hand-overs, were most of the ~260 µs of server CPU per small query saved by the change (666 to
+400 µs; docs/benchmarks.md, "HTTP"). The worker side (:mod:`govkg.api.runtime.worker`) stays simple
+and
+blocking.
+
+Messages are length-prefixed pickles (:func:`write_frame`) between two processes of the same
+govkg installation; at most one message is awaited per worker at a time, so an answer can only
+belong to the request that sent the job. The messages are :class:`Job` (parent to worker),
+:class:`Outcome` (worker to parent, inside a status tuple) and, once at start, the
+:class:`WorkerConfig` (as JSON on the command line).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import pickle
+import socket
+import struct
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+# -- the messages ----------------------------------------------------------------------------
+
+
+@dataclass
+class Job:
+    """One unit of work for a worker (picklable)."""
+
+    kind: str  # "sparql" (serialised result), "rows" (JSON rows), "question"
+    query: str = ""
+    accept: str | None = None
+    default_graph_uris: list[str] = field(default_factory=list)
+    named_graph_uris: list[str] = field(default_factory=list)
+    substitutions: dict[str, tuple[str, str]] = field(default_factory=dict)
+    name: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+    base_iri: str | None = None
+    generation: int = 0
+
+
+@dataclass
+class Outcome:
+    """What a worker hands back: a serialised body or JSON-able rows."""
+
+    media_type: str = ""
+    body: bytes = b""
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """The settings a worker process needs (picklable)."""
+
+    store: str
+    default_graph: str
+    max_results: int
+    service_allowlist: tuple[str, ...]
+    #: ``dataclasses.asdict`` of a :class:`govkg.graph.store.remote.RemoteConfig` when the backend
+    #: is a
+    #: remote SPARQL server (its ``timeout`` is the query time limit); ``None`` = embedded.
+    remote: dict | None = None
+
+
+# -- the wire format (both sides) ------------------------------------------------------------
+
+#: Every message is an 8-byte big-endian length, then that many bytes of pickle.
+HEADER = struct.Struct("!Q")
+#: Bytes asked of the socket per read while a frame's header is not yet known.
+CHUNK = 256 * 1024
+#: Above this size a frame's header and payload are sent separately (no concatenation copy).
+INLINE_LIMIT = 64 * 1024
+
+
+def write_frame(sock: socket.socket, message: object) -> None:
+    """Send one message on a blocking socket (the worker side)."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    if len(data) <= INLINE_LIMIT:
+        sock.sendall(HEADER.pack(len(data)) + data)
+    else:
+        sock.sendall(HEADER.pack(len(data)))
+        sock.sendall(data)
+
+
+def _recv_exactly(sock: socket.socket, size: int) -> bytearray:
+    buf = bytearray(size)
+    view = memoryview(buf)
+    got = 0
+    while got < size:
+        n = sock.recv_into(view[got:])
+        if n == 0:
+            raise EOFError("the other end closed the connection")
+        got += n
+    return buf
+
+
+def read_frame(sock: socket.socket) -> Any:
+    """Receive one message on a blocking socket (the worker side); EOFError when closed."""
+    (size,) = HEADER.unpack(_recv_exactly(sock, HEADER.size))
+    return pickle.loads(_recv_exactly(sock, size))
+
+
+class DeadlinePassed(Exception):
+    """Set on a request's future by the loop timer at its deadline."""
+
+
+class WorkerHandle:
+    """A handle on one worker process and the parent end of its socket.
+
+    Why ``subprocess`` and not ``multiprocessing.Process``: a spawned multiprocessing child
+    re-imports the parent's ``__main__`` (the CLI, a test runner, a user's script), which may not
+    be import-safe; a fresh interpreter running :func:`govkg.api.runtime.worker.child_entry`
+    depends on
+    nothing but govkg.
+
+    The constructor (fork/exec) runs in a helper thread; everything else on the event loop.
+    At most one message is awaited at a time (``_waiter``): a worker runs one job at a time, so
+    an answer can only belong to the request that sent the job.
+    """
+
+    def __init__(self, config_json: str) -> None:
+        parent_sock, child_sock = socket.socketpair()
+        child_fd = child_sock.detach()
+        config_literal = json.dumps(config_json)
+        code = (
+            "from govkg.api.runtime.worker import child_entry; "
+            f"child_entry({child_fd}, {config_literal})"
+        )
+        try:
+            self.process = subprocess.Popen(
+                # -P: the working directory is not put on sys.path, so a folder there named
+                # like a standard module (e.g. api/http) cannot shadow it.
+                [sys.executable, "-P", "-c", code],
+                pass_fds=(child_fd,),
+            )
+        except BaseException:
+            parent_sock.close()
+            raise
+        finally:
+            os.close(child_fd)
+        self._init_channel(parent_sock)
+
+    def _init_channel(self, sock: socket.socket) -> None:
+        """Set up the reading state for the parent end ``sock`` (non-blocking from now on)."""
+        sock.setblocking(False)
+        self.sock = sock
+        self.dead = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._waiter: asyncio.Future[Any] | None = None
+        self._on_death: Callable[[WorkerHandle], None] | None = None
+        self._scratch = bytearray(CHUNK)
+        self._scratch_view = memoryview(self._scratch)
+        self._frame: bytearray | None = None  # a large frame being filled in place
+        self._got = 0
+        self._pending = bytearray()  # bytes of a frame whose header is not complete yet
+
+    def attach(
+        self, loop: asyncio.AbstractEventLoop, on_death: Callable[[WorkerHandle], None]
+    ) -> None:
+        """Start watching the socket; ``on_death(worker)`` runs when it closes unexpectedly."""
+        self._loop = loop
+        self._on_death = on_death
+        loop.add_reader(self.sock.fileno(), self._on_readable)
+
+    def expect(self) -> asyncio.Future[Any]:
+        """A future for the next message from the worker."""
+        assert self._loop is not None and self._waiter is None
+        self._waiter = self._loop.create_future()
+        if self.dead:
+            self._waiter.set_exception(EOFError("the query worker is gone"))
+        return self._waiter
+
+    def done_waiting(self) -> None:
+        """Forget the current future (answered, failed or abandoned)."""
+        self._waiter = None
+
+    async def send(self, message: object) -> None:
+        """Send one message without blocking the loop (large queries go out in pieces)."""
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        assert self._loop is not None
+        await self._loop.sock_sendall(self.sock, HEADER.pack(len(data)) + data)
+
+    # -- reading, called by the loop whenever the socket is readable --
+
+    def _on_readable(self) -> None:
+        try:
+            if self._frame is not None:
+                view = memoryview(self._frame)
+                n = self.sock.recv_into(view[self._got :])
+            else:
+                n = self.sock.recv_into(self._scratch_view)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as exc:
+            self._fail(exc)
+            return
+        if n == 0:
+            self._fail(EOFError("the query worker closed its end"))
+            return
+        if self._frame is not None:
+            self._got += n
+            if self._got == len(self._frame):
+                frame, self._frame = self._frame, None
+                self._deliver(frame)
+            return
+        self._pending += self._scratch_view[:n]
+        self._drain_pending()
+
+    def _drain_pending(self) -> None:
+        """Deliver complete frames from ``_pending``; start in-place filling for a big one."""
+        while len(self._pending) >= HEADER.size:
+            (size,) = HEADER.unpack_from(self._pending)
+            have = len(self._pending) - HEADER.size
+            if have >= size:
+                frame = self._pending[HEADER.size : HEADER.size + size]
+                del self._pending[: HEADER.size + size]
+                self._deliver(frame)
+                continue
+            # Not all there: give the rest of the frame its own buffer and fill it in place.
+            self._frame = bytearray(size)
+            self._frame[:have] = self._pending[HEADER.size :]
+            self._got = have
+            self._pending.clear()
+            return
+
+    def _deliver(self, frame: bytearray) -> None:
+        waiter = self._waiter
+        if waiter is None or waiter.done():
+            # A message nobody asked for: the worker is out of step; never guess an owner.
+            self._fail(EOFError("the query worker sent an unexpected message"))
+            return
+        try:
+            waiter.set_result(pickle.loads(frame))
+        except Exception as exc:  # noqa: BLE001 - a garbled frame fails this request only
+            waiter.set_exception(EOFError(f"unreadable answer from the query worker: {exc}"))
+
+    def _fail(self, exc: BaseException) -> None:
+        first = not self.dead
+        self.dead = True
+        self.detach()
+        if self._waiter is not None:
+            # A request is waiting (or just stopped waiting): it fails and replaces the worker.
+            if not self._waiter.done():
+                self._waiter.set_exception(exc)
+        elif first and self._on_death is not None:
+            self._on_death(self)
+
+    # -- stopping --
+
+    def detach(self) -> None:
+        """Stop watching and close the socket (on the loop)."""
+        if self._loop is not None:
+            with contextlib.suppress(Exception):
+                self._loop.remove_reader(self.sock.fileno())
+        with contextlib.suppress(Exception):
+            self.sock.close()
+
+    def signal_kill(self) -> None:
+        """SIGKILL the process now (instant): the work it was doing stops with it."""
+        self.dead = True
+        with contextlib.suppress(Exception):
+            self.process.kill()
+
+    def reap(self) -> None:
+        """Wait for the killed process to be gone (blocking: run in a helper thread)."""
+        with contextlib.suppress(Exception):
+            self.process.wait(timeout=5)
+
+    def kill(self) -> None:
+        """Detach, kill and reap (server shutdown)."""
+        self.detach()
+        self.signal_kill()
+        self.reap()
