@@ -11,7 +11,7 @@ semantics (the default graph is the union of the named graphs unless "separate" 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, runtime_checkable
 
@@ -50,6 +50,9 @@ class Backend(Protocol):
 
     def has_graph(self, graph: str) -> bool:
         """Whether a named graph exists."""
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """The quads of one named graph, or of all named graphs."""
 
     def quad_count(self, graph: str | None = None) -> int:
         """Quads in the dataset or one graph."""

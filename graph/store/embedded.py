@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO, Literal
 
@@ -300,6 +300,20 @@ class Store:
                 for q in self._store.quads_for_pattern(None, None, None, None)
             )
             ox.serialize(_dedupe(union), target, format, **kwargs)
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """The quads of one named graph, or of every named graph when ``graph`` is ``None``.
+
+        A native index scan; the default graph, which govkg does not use, is left out so that
+        both backends give the same answer.
+        """
+        if graph is not None:
+            return self._store.quads_for_pattern(None, None, None, named_node(graph))
+        return (
+            q
+            for q in self._store.quads_for_pattern(None, None, None, None)
+            if not isinstance(q.graph_name, ox.DefaultGraph)
+        )
 
     def quad_count(self, graph: str | None = None) -> int:
         """Number of quads in the store, or in one named graph.
