@@ -206,9 +206,9 @@ def ontology(
     if fmt not in ("md", "html"):
         raise typer.BadParameter("must be md or html", param_hint="--format")
     with handled():
-        from govkg.ontology import reference
+        from govkg.graph.vocabulary import ontology_reference
 
-        text = reference.render_markdown() if fmt == "md" else reference.render_html()
+        text = ontology_reference("md" if fmt == "md" else "html")
         if output is None:
             sys.stdout.write(text)
         else:
@@ -241,10 +241,10 @@ def serve(
     with handled():
         from dataclasses import replace
 
+        from govkg.api.cli.common import state
         from govkg.api.http.server import serve as run
-        from govkg.api.settings import Settings
 
-        settings = Settings.from_env()
+        settings = state.settings
         changes: dict = {"store": store_path(store)}
         for key, value in (
             ("host", host),
@@ -257,7 +257,7 @@ def serve(
                 changes[key] = value
         settings = replace(settings, **changes)
         _probe_store(settings)
-        what = f"the SPARQL server {settings.endpoint}" if settings.endpoint else settings.store
+        what = f"the SPARQL server {settings.backend_name}" if settings.remote else settings.store
         err_console.print(f"serving {what} on http://{settings.host}:{settings.port}/")
         run(settings)
 
@@ -271,11 +271,11 @@ def _probe_store(settings) -> None:
     """
     import gc
 
-    from govkg.graph.store.embedded import Store
+    from govkg.graph.store.backend import open_backend
 
-    if settings.remote_config() is not None:
+    if settings.remote is not None:
         return  # a remote endpoint is checked by its first request, with its URL in the error
-    probe = Store.open(settings.store, read_only=not settings.token, create=False)
+    probe = open_backend(settings.store, read_only=not settings.token, create=False)
     del probe
     gc.collect()  # release RocksDB's lock before the server opens the store for writing
 

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from govkg.graph.errors import StoreError
-from govkg.graph.store.embedded import Store
+from govkg.graph.store.backend import Backend, memory_backend
 from govkg.ontology import GK, GKC, ONTOLOGY_FILE, PREFIXES, PROV, graph_iri, source_iri
-
-QUERY_DIR = Path(__file__).resolve().parent / "queries"
+from govkg.ontology.sparql_files import read_sparql
 
 #: ``progress(done, total)`` is called as records are processed (the CLI draws a bar with it).
 Progress = Callable[[int, int], None]
@@ -92,16 +91,16 @@ def web_iri(value: str) -> ox.NamedNode | None:
 
 def load_query(name: str) -> str:
     """The text of one of the importers' ``.rq`` files."""
-    return (QUERY_DIR / name).read_text(encoding="utf-8")
+    return read_sparql("govkg.graph.importers", "queries", name)
 
 
 # -- the ontology --------------------------------------------------------------------------
 
 
 @cache
-def _ontology_store() -> Store:
-    store = Store.in_memory()
-    store.oxigraph.load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+def _ontology_store() -> Backend:
+    store = memory_backend()
+    store.load(ONTOLOGY_FILE, ox.RdfFormat.TURTLE)
     return store
 
 
@@ -223,7 +222,7 @@ def provenance_triples(info: DatasetInfo, imported_at: datetime) -> list[Triple]
 # -- writing -------------------------------------------------------------------------------
 
 
-def replace_graph(store: Store, graph: ox.NamedNode, triples: Iterable[Triple]) -> int:
+def replace_graph(store: Backend, graph: ox.NamedNode, triples: Iterable[Triple]) -> int:
     """Replace the named graph ``graph`` by ``triples`` in one transaction; return their count.
 
     The triples are materialised (and de-duplicated) before the store is touched, so an error
