@@ -91,7 +91,8 @@ class Settings:
         if env.get("GOVKG_TOKEN"):
             s = replace(s, token=env["GOVKG_TOKEN"])
         if env.get("GOVKG_DEFAULT_GRAPH"):
-            s = replace(s, default_graph=_choice("GOVKG_DEFAULT_GRAPH", env, ("union", "separate")))
+            mode = _choice("GOVKG_DEFAULT_GRAPH", env, ("union", "separate"))
+            s = replace(s, default_graph="separate" if mode == "separate" else "union")
         if env.get("GOVKG_QUERY_TIMEOUT"):
             s = replace(s, query_timeout=env_seconds(env, "GOVKG_QUERY_TIMEOUT", s.query_timeout))
         if env.get("GOVKG_MAX_RESULTS"):

@@ -27,7 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from govkg.graph.curated import DATA_DIR, compile_data
 from govkg.graph.errors import StoreError
-from govkg.graph.store.bulkload import write_new_store
+from govkg.graph.store.backend import write_new_store
 from govkg.graph.store.directory import check_replaceable, recover_store, swap_in
 from govkg.ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
 

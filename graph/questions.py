@@ -38,7 +38,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from govkg.graph.errors import DataValidationError, NotFoundError, ParameterError, Problem
 from govkg.graph.results import ResultTable
-from govkg.graph.store.backend import Backend
+from govkg.graph.store.backend import Backend, solutions
 from govkg.ontology import PREFIXES, concept_iri, entity_iri
 from govkg.ontology.sparql_files import header_fields, sparql_files
 
@@ -188,7 +188,7 @@ def load_question(path: Path | Traversable) -> Question:
 def _question_files(directory: Path | None) -> list[Path | Traversable]:
     if directory is None:
         return list(sparql_files("govkg.graph", "queries"))
-    return sorted(directory.glob("*.rq"))
+    return list(sorted(directory.glob("*.rq")))
 
 
 def list_questions(directory: Path | None = None) -> list[Question]:
@@ -275,8 +275,8 @@ def run_question(store: Backend, name: str, params: dict[str, str] | None = None
         term = bind_value(question, p, text)
         substitutions[p.name] = term
         used[p.name] = term.value
-    solutions = store.query(question.sparql, substitutions=substitutions, prefixes=PREFIXES)
-    table = ResultTable.from_solutions(solutions, drop=question.hidden)
+    rows = store.query(question.sparql, substitutions=substitutions, prefixes=PREFIXES)
+    table = ResultTable.from_solutions(solutions(rows), drop=question.hidden)
     return QuestionResult(
         columns=table.columns, terms=table.terms, question=question.name, params=used
     )

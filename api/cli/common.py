@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import typer
 from govkg.api.settings import Settings
@@ -65,7 +66,7 @@ def configure(
     if endpoint:
         remote = RemoteConfig(endpoint=endpoint, timeout=remote.timeout if remote else 30.0)
     if remote is not None:
-        given = {
+        given: dict[str, Any] = {
             "update_endpoint": update_endpoint,
             "gsp_endpoint": gsp_endpoint,
             "user": user,

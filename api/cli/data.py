@@ -72,14 +72,16 @@ def build(
     """Build the store from the curated data."""
     with handled():
         from govkg.graph.build import build_store
+        from govkg.graph.curated import DATA_DIR
         from govkg.graph.store.directory import check_no_writer
 
-        kwargs = {} if data is None else {"data_dir": data}
         path = store_path(store)
         # Refused before compiling, not only at the swap: a writable server holds the store.
         check_no_writer(path, "rebuild the store")
         report = build_store(
-            path, progress=lambda msg: err_console.print(f"  {msg}", style="dim"), **kwargs
+            path,
+            data if data is not None else DATA_DIR,
+            progress=lambda msg: err_console.print(f"  {msg}", style="dim"),
         )
         out_console.print(
             f"built {path}: {report.sources} sources, {report.statements} statements, "

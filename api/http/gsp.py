@@ -11,6 +11,8 @@ graph, the union of the named graphs, is not writable).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from govkg.api.http import negotiation, serializers
@@ -131,7 +133,7 @@ _DOC = (
     "need `Authorization: Bearer <token>` (401 without, 403 when the server is read-only). "
     "Example: `/rdf-graphs?graph=https://w3id.org/govkg/graph/entities`."
 )
-_RESPONSES = {
+_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The graph.", "content": {"text/turtle": {"example": "<a> <b> <c> ."}}},
     201: {"description": "The graph was created."},
     204: {"description": "The graph was changed."},

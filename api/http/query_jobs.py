@@ -166,7 +166,7 @@ def _sparql(store: Backend, job: Job, config: Settings) -> Outcome:
         variables, rows = _collect_rows(result, config.max_results)
         return Outcome(media_type=media, body=serializers.SELECT_WRITERS[media](variables, rows))
     media = _negotiate(job.accept, negotiation.GRAPH_TYPES)
-    triples = []
+    triples: list[ox.Triple] = []
     for triple in result:
         if len(triples) >= config.max_results:
             raise _too_large(config.max_results)

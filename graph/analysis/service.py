@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 from govkg.graph.errors import InputError
-from govkg.graph.store.backend import Backend
+from govkg.graph.store.backend import Backend, solutions
 from govkg.ontology.sparql_files import read_sparql
 
 
@@ -34,7 +34,8 @@ def load_graph(store: Backend) -> nx.MultiDiGraph:
 
 def source_titles(store: Backend) -> dict[str, dict[str, str]]:
     """Source IRI and named-graph IRI → ``{"title", "url"}`` for the page's info panel."""
-    rows = store.query(read_sparql("govkg.graph", "queries", "internal", "source-titles.rq"))
+    query = read_sparql("govkg.graph", "queries", "internal", "source-titles.rq")
+    rows = solutions(store.query(query))
     titles: dict[str, dict[str, str]] = {}
     for row in rows:
         entry: dict[str, str] = {}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from govkg.graph.errors import StoreError
-from govkg.graph.store.backend import Backend, memory_backend
+from govkg.graph.store.backend import Backend, memory_backend, solutions
 from govkg.ontology import GK, GKC, ONTOLOGY_FILE, PREFIXES, PROV, graph_iri, source_iri
 from govkg.ontology.sparql_files import read_sparql
 
@@ -110,9 +110,11 @@ def value_mapping(annotation: str, scheme: str = "weights-access") -> dict[str, 
 
     Read from the ontology, so adding a value there is all it takes to import it.
     """
-    rows = _ontology_store().query(
-        load_query("ontology-value-mapping.rq"),
-        substitutions={"annotation": gk(annotation), "scheme": gkc(scheme)},
+    rows = solutions(
+        _ontology_store().query(
+            load_query("ontology-value-mapping.rq"),
+            substitutions={"annotation": gk(annotation), "scheme": gkc(scheme)},
+        )
     )
     return {row["value"].value: row["concept"] for row in rows}
 
@@ -120,7 +122,8 @@ def value_mapping(annotation: str, scheme: str = "weights-access") -> dict[str, 
 @cache
 def subclasses(root: str) -> frozenset[str]:
     """IRIs of the ontology class ``gk:<root>`` and all its subclasses."""
-    rows = _ontology_store().query(load_query("subclasses.rq"), substitutions={"root": gk(root)})
+    query = load_query("subclasses.rq")
+    rows = solutions(_ontology_store().query(query, substitutions={"root": gk(root)}))
     return frozenset(row["class"].value for row in rows)
 
 
@@ -230,6 +233,6 @@ def replace_graph(store: Backend, graph: ox.NamedNode, triples: Iterable[Triple]
     Update, which Oxigraph applies all or nothing.
     """
     if store.read_only:
-        raise StoreError(f"the store at {store.path} is open read-only: cannot import into it")
+        raise StoreError("the store is open read-only: cannot import into it")
     unique = list(dict.fromkeys(triples))
     return store.replace_graph(graph.value, (ox.Triple(s, p, o) for s, p, o in unique))

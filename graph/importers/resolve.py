@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from govkg.graph.importers.common import load_query, subclasses
 from govkg.graph.importers.names import model_key, org_key, slugify
 from govkg.graph.importers.report import Ambiguity, ImportReport
-from govkg.graph.store.backend import Backend
+from govkg.graph.store.backend import Backend, solutions
 from govkg.ontology import ENTITIES_GRAPH, ID
 
 #: Kinds of entity an importer resolves, with the ontology class each kind is rooted at.
@@ -52,9 +52,11 @@ class EntityIndex:
         classes = {kind: subclasses(root) for kind, root in KIND_ROOTS.items()}
         entities_graph = ox.NamedNode(str(ENTITIES_GRAPH))
         index = cls()
-        rows = store.query(
-            load_query("entity-names.rq"),
-            substitutions={"entitiesGraph": entities_graph, "ownGraph": own_graph},
+        rows = solutions(
+            store.query(
+                load_query("entity-names.rq"),
+                substitutions={"entitiesGraph": entities_graph, "ownGraph": own_graph},
+            )
         )
         for row in rows:
             type_iri = row["type"].value

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
 import pyoxigraph as ox
-from govkg.graph.store.bulkload import load_by_swap
+from govkg.graph.store.bulkload import load_by_swap, write_new_store
 from govkg.graph.store.directory import check_no_writer
 from govkg.graph.store.embedded import (
     DefaultGraphMode,
@@ -25,6 +25,7 @@ from govkg.graph.store.embedded import (
     Store,
     Term,
     raise_not_found_graph,
+    solutions,
 )
 from govkg.graph.store.remote import RemoteConfig, RemoteStore
 
@@ -36,6 +37,8 @@ __all__ = [
     "memory_backend",
     "open_backend",
     "raise_not_found_graph",
+    "solutions",
+    "write_new_store",
 ]
 
 

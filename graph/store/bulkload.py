@@ -105,8 +105,8 @@ def write_new_store(
     store = ox.Store(str(path))
     try:
         for file, fmt, graph in files:
-            target = {"to_graph": named_node(graph)} if graph else {}
-            store.bulk_load(path=str(file), format=fmt, **target)
+            target = named_node(graph) if graph else None
+            store.bulk_load(path=str(file), format=fmt, to_graph=target)
         for part in quads:
             store.bulk_extend(part)
         store.flush()

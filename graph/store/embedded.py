@@ -395,15 +395,15 @@ class Store:
         """
         graphs = {
             row[0].value: int(row[1].value)
-            for row in self.query(_internal_query("stats"), default_graph="separate")
+            for row in solutions(self.query(_internal_query("stats"), default_graph="separate"))
             if isinstance(row[0], ox.NamedNode | ox.BlankNode)
         }
         classes = {
             row[0].value: int(row[1].value)
-            for row in self.query(_internal_query("stats-classes"))
+            for row in solutions(self.query(_internal_query("stats-classes")))
             if isinstance(row[0], ox.NamedNode)
         }
-        subjects = next(iter(self.query(_internal_query("stats-subjects"))))
+        subjects = next(solutions(self.query(_internal_query("stats-subjects"))))
         total = len(self._store)
         return {
             "total": total,
@@ -412,6 +412,13 @@ class Store:
             "classes": dict(sorted(classes.items(), key=_by_count)),
             "subjects": int(subjects[0].value),
         }
+
+
+def solutions(result: QueryResult) -> ox.QuerySolutions:
+    """The rows of a SELECT's result; a :class:`StoreError` if the query was not a SELECT."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise StoreError(f"expected the rows of a SELECT query, got {type(result).__name__}")
+    return result
 
 
 def _graph_clause(graph: str | None) -> str:

@@ -46,6 +46,7 @@ from govkg.graph.store.embedded import (
     _internal_query,
     parse_quads,
     raise_not_found_graph,
+    solutions,
 )
 from govkg.graph.store.remote_sparql import (
     bind_values,
@@ -203,7 +204,7 @@ class RemoteStore:
         now = time.monotonic()
         if self._graphs is not None and now - self._graphs[0] < _GRAPH_CACHE_SECONDS:
             return self._graphs
-        result = self._post_query(_internal("graphs"), [], [])
+        result = solutions(self._post_query(_internal("graphs"), [], []))
         every = frozenset(row[0].value for row in result if isinstance(row[0], ox.NamedNode))
         graphs = sorted(g for g in every if not g.startswith(SYSTEM_GRAPH_PREFIXES))
         self._graphs = (now, graphs, every)
@@ -312,7 +313,9 @@ class RemoteStore:
     def graph_counts(self, graphs: list[str] | None = None) -> dict[str, int]:
         """Triples per named graph (all of govkg's, or ``graphs``), counted by one query."""
         graphs = self.named_graphs() if graphs is None else graphs
-        result = self._post_query(_internal("count"), [EMPTY_GRAPH], graphs or [EMPTY_GRAPH])
+        result = solutions(
+            self._post_query(_internal("count"), [EMPTY_GRAPH], graphs or [EMPTY_GRAPH])
+        )
         return {row[0].value: int(row[1].value) for row in result if row[0] is not None}
 
     def _count(self, graph: str) -> int:
@@ -323,10 +326,10 @@ class RemoteStore:
         graphs = self.graph_counts()
         classes = {
             row[0].value: int(row[1].value)
-            for row in self.query(_internal_query("stats-classes"))
+            for row in solutions(self.query(_internal_query("stats-classes")))
             if isinstance(row[0], ox.NamedNode)
         }
-        subjects = next(iter(self.query(_internal_query("stats-subjects"))))
+        subjects = next(solutions(self.query(_internal_query("stats-subjects"))))
         return {
             "total": sum(graphs.values()),
             "default_graph": 0,
@@ -339,7 +342,7 @@ class RemoteStore:
         """Every quad of the govkg dataset (or of one graph), read by one query."""
         graphs = [graph] if graph is not None else self.named_graphs()
         result = self._post_query(_internal("quads"), [EMPTY_GRAPH], graphs or [EMPTY_GRAPH])
-        for row in result:
+        for row in solutions(result):
             yield ox.Quad(row[0], row[1], row[2], row[3])
 
     def replace_graph(self, graph: str | None, quads: Iterable[ox.Quad | ox.Triple]) -> int:
