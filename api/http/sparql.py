@@ -18,13 +18,13 @@ from govkg.api.http import negotiation, service_description
 from govkg.api.http.query_jobs import Job
 from govkg.api.http.security import check_remote_access, check_write_auth
 from govkg.api.http.state import AppState, state_of
-from govkg.api.http.update_dataset import apply_using_graphs
 from govkg.graph.errors import (
     InputError,
     ParameterError,
     UnsupportedFormatError,
 )
 from govkg.graph.iris import named_node
+from govkg.graph.sparql_text import apply_using_graphs
 from govkg.graph.store.backend import Backend
 from govkg.graph.writes import check_curated_write
 from starlette.responses import HTMLResponse, Response

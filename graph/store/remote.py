@@ -40,6 +40,13 @@ import httpx
 import pyoxigraph as ox
 from govkg.graph.errors import BackendError, InputError, QueryTimeoutError, StoreError
 from govkg.graph.iris import named_node
+from govkg.graph.sparql_text import (
+    bind_values,
+    graph_constants,
+    query_form,
+    with_base,
+    with_prefixes,
+)
 from govkg.graph.store.embedded import (
     Store,
     _by_count,
@@ -48,15 +55,7 @@ from govkg.graph.store.embedded import (
     raise_not_found_graph,
     solutions,
 )
-from govkg.graph.store.remote_sparql import (
-    bind_values,
-    check_response,
-    graph_constants,
-    parse_results,
-    query_form,
-    with_base,
-    with_prefixes,
-)
+from govkg.graph.store.remote_sparql import check_response, parse_results
 from govkg.ontology.sparql_files import read_sparql
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
