@@ -20,20 +20,11 @@ from govkg.api.http.security import check_write_auth
 from govkg.api.http.state import AppState, state_of
 from govkg.graph.errors import InputError, NotFoundError, ParseError, UnsupportedFormatError
 from govkg.graph.store.backend import Backend
+from govkg.graph.store.formats import FORMATS, format_for_media_type
 from govkg.graph.writes import CURATED_PREFIX, check_curated_write
 from starlette.responses import Response
 
 router = APIRouter(tags=["Graph Store Protocol"])
-
-_PARSE_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "text/n3": ox.RdfFormat.N3,
-}
 
 
 def _target(request: Request) -> str | None:
@@ -73,12 +64,13 @@ async def _read(request: Request, head: bool) -> Response:
 
 def _parse_body(request_type: str, body: bytes, target: str | None) -> list[ox.Triple]:
     media = request_type.split(";")[0].strip().lower()
-    fmt = _PARSE_FORMATS.get(media)
-    if fmt is None:
+    try:
+        fmt = format_for_media_type(media)
+    except UnsupportedFormatError:
         raise UnsupportedFormatError(
             f"cannot read a graph sent as {media or 'no Content-Type'}; send one of "
-            + ", ".join(sorted(_PARSE_FORMATS))
-        )
+            + ", ".join(sorted(m for f in FORMATS for m in f.media_types))
+        ) from None
     base = target
     try:
         return [

@@ -26,6 +26,7 @@ from govkg.api.http.state import list_questions_safe, state_of
 from govkg.graph import export as graph_export
 from govkg.graph.errors import InputError, NotFoundError
 from govkg.graph.store.backend import Backend
+from govkg.graph.store.formats import format_for_path, media_type
 from govkg.graph.vocabulary import entity_iri, ontology_reference, ontology_turtle, read_sparql
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 
@@ -33,13 +34,12 @@ router = APIRouter()
 
 ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
 
+#: What ``/export.<ext>`` offers, from the one format table: extension → (media type, format,
+#: whether the file keeps the named graphs; the others write the union of the graphs as triples).
 EXPORTS: dict[str, tuple[str, ox.RdfFormat, bool]] = {
-    "ttl": ("text/turtle", ox.RdfFormat.TURTLE, False),
-    "nt": ("application/n-triples", ox.RdfFormat.N_TRIPLES, False),
-    "nq": ("application/n-quads", ox.RdfFormat.N_QUADS, True),
-    "trig": ("application/trig", ox.RdfFormat.TRIG, True),
-    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD, False),
-    "rdf": ("application/rdf+xml", ox.RdfFormat.RDF_XML, False),
+    ext: (media_type(fmt), fmt, fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG))
+    for ext in ("ttl", "nt", "nq", "trig", "jsonld", "rdf")
+    for fmt in (format_for_path(f"export.{ext}"),)
 }
 
 

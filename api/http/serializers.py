@@ -27,6 +27,7 @@ from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
+from govkg.graph.store.formats import format_for_media_type
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -210,8 +211,8 @@ SELECT_WRITERS = {
 
 def graph(triples: list, media_type: str) -> bytes:
     """Triples in an RDF format; quad formats put them in the default graph."""
-    fmt = RDF_FORMATS[media_type]
-    if media_type in QUAD_FORMATS:
+    fmt = format_for_media_type(media_type)
+    if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
         return ox.serialize(quads, format=fmt) or b""
     return ox.serialize(triples, format=fmt) or b""
