@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from govkg.api.settings import Settings
+from govkg.api.settings import Settings, env_seconds
 from govkg.graph.errors import GovkgError
 from govkg.graph.store.backend import Backend, RemoteConfig, open_backend
 from rich.console import Console
@@ -64,7 +64,8 @@ def configure(
     settings = Settings.from_env(environ)
     remote = settings.remote
     if endpoint:
-        remote = RemoteConfig(endpoint=endpoint, timeout=remote.timeout if remote else 30.0)
+        default = env_seconds(environ, "GOVKG_REMOTE_TIMEOUT", 30.0)
+        remote = RemoteConfig(endpoint=endpoint, timeout=remote.timeout if remote else default)
     if remote is not None:
         given: dict[str, Any] = {
             "update_endpoint": update_endpoint,
