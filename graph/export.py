@@ -25,6 +25,7 @@ from typing import BinaryIO
 
 import networkx as nx
 from govkg.graph.errors import UnsupportedFormatError
+from govkg.graph.projection import project
 from govkg.graph.store.backend import Backend
 from govkg.graph.store.formats import format_for_name, format_names
 from govkg.ontology import PREFIXES
@@ -106,8 +107,6 @@ def safe_value(value: object) -> str | int | float | bool | None:
 
 def project_for_export(store: Backend, graphs: list[str] | None = None) -> nx.MultiDiGraph:
     """The projection with every attribute made safe for GraphML/GEXF writers."""
-    from govkg.graph.projection import project
-
     g = project(store, graphs=graphs)
     out = nx.MultiDiGraph()
     for node, data in g.nodes(data=True):

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 from govkg.graph.errors import DataValidationError, Problem
 from govkg.graph.store.backend import Backend, memory_backend
 from govkg.ontology import GRAPH
+from govkg.ontology.validation import validate_data
 from rdflib import BNode, Dataset, Literal, URIRef
 
 CURATED_PREFIX = str(GRAPH)
@@ -65,8 +66,6 @@ def check_curated_write(store: Backend, rehearse: Callable[[Backend], object]) -
     changed = list(copy.quads())
     if _curated(current) == _curated(changed):
         return
-    from govkg.ontology.validation import validate_data
-
     old = {str(v) for v in validate_data(_dataset(current))}
     new = [v for v in validate_data(_dataset(changed)) if str(v) not in old]
     if new:

@@ -15,7 +15,10 @@ from datetime import date
 from typing import Any
 
 import networkx as nx
+from govkg.graph.analysis import SCENARIO_DIR, centrality, coverage, load_scenario, pagerank
+from govkg.graph.analysis.schema import resolve_node
 from govkg.graph.errors import InputError
+from govkg.graph.projection import project
 from govkg.graph.store.backend import Backend, solutions
 from govkg.ontology.sparql_files import read_sparql
 
@@ -27,8 +30,6 @@ def today() -> str:
 
 def load_graph(store: Backend) -> nx.MultiDiGraph:
     """The projection the analyses need: with concepts (statuses, stages, stances)."""
-    from govkg.graph.projection import project
-
     return project(store, include_concepts=True)
 
 
@@ -68,8 +69,6 @@ class Snapshot:
     def pagerank(self) -> dict[Any, float]:
         """PageRank of every node, computed once per snapshot (node size on pages)."""
         if self._pagerank is None:
-            from govkg.graph.analysis import pagerank
-
             self._pagerank = pagerank(self.graph)
         return self._pagerank
 
@@ -78,9 +77,6 @@ def coverage_dict(
     graph: nx.MultiDiGraph, as_of: str | None = None, developer: str | None = None
 ) -> dict[str, Any]:
     """The coverage report as plain data, narrowed to one developer's models when asked."""
-    from govkg.graph.analysis import coverage
-    from govkg.graph.analysis.schema import resolve_node
-
     report = coverage(graph, as_of or today())
     data = report.as_dict()
     if developer:
@@ -105,8 +101,6 @@ def centrality_dict(
     graph: nx.MultiDiGraph, *, k: int | None, kinds: list[str] | None, top: int | None
 ) -> dict[str, list[dict[str, Any]]]:
     """Centrality ranked within each kind, as plain data."""
-    from govkg.graph.analysis import centrality
-
     if k is not None and k < 1:
         raise InputError(f"k: must be at least 1, got {k}")
     if top is not None and top < 1:
@@ -117,8 +111,6 @@ def centrality_dict(
 
 def bundled_scenarios() -> list[dict[str, Any]]:
     """Every bundled scenario: name, title, description and default day."""
-    from govkg.graph.analysis import SCENARIO_DIR, load_scenario
-
     out = []
     for path in sorted(SCENARIO_DIR.glob("*.yaml")):
         s = load_scenario(path)

@@ -16,6 +16,7 @@ store.
 
 from __future__ import annotations
 
+import difflib
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -25,6 +26,7 @@ from typing import BinaryIO, Literal
 import pyoxigraph as ox
 from govkg.graph.errors import (
     InputError,
+    NotFoundError,
     ParseError,
     Problem,
     QuerySyntaxError,
@@ -33,6 +35,7 @@ from govkg.graph.errors import (
 )
 from govkg.graph.iris import named_node
 from govkg.graph.store.directory import check_replaceable, recover_store
+from govkg.graph.store.formats import format_for_path
 from govkg.ontology.sparql_files import read_sparql
 
 DefaultGraphMode = Literal["union", "separate"]
@@ -450,10 +453,6 @@ def _dedupe(triples: Iterable[ox.Triple]) -> Iterable[ox.Triple]:
 
 def raise_not_found_graph(graph: str, known: list[str]) -> None:
     """Raise :class:`NotFoundError` for a missing graph, naming the closest existing ones."""
-    import difflib
-
-    from govkg.graph.errors import NotFoundError
-
     close = difflib.get_close_matches(graph, known, n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise NotFoundError(f"no named graph {graph} in the store{hint}")
@@ -463,9 +462,6 @@ def input_kwargs(
     source: Path | str | bytes | BinaryIO, format: ox.RdfFormat | None
 ) -> tuple[str, dict]:
     """The display name and pyoxigraph ``input``/``path``/``format`` arguments of a source."""
-    from govkg.graph.errors import NotFoundError
-    from govkg.graph.store.formats import format_for_path
-
     name = str(source) if isinstance(source, str | Path) else "<input>"
     if format is None:
         if not isinstance(source, str | Path):
