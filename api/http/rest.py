@@ -8,9 +8,7 @@ downloads the whole store; ``/health`` is for monitors. Every engine call runs i
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import os
 import re
 import tempfile
@@ -25,6 +23,7 @@ from govkg.api.http.query_jobs import Job
 from govkg.api.http.state import list_questions_safe, state_of
 from govkg.graph import export as graph_export
 from govkg.graph.errors import InputError, NotFoundError
+from govkg.graph.results import delimited
 from govkg.graph.store.backend import Backend
 from govkg.graph.store.formats import format_for_path, media_type
 from govkg.graph.vocabulary import entity_iri, ontology_reference, ontology_turtle, read_sparql
@@ -55,12 +54,8 @@ def _cell(term: dict | None) -> str:
 
 
 def _rows_csv(variables: list[str], rows: list[dict]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(variables)
-    for row in rows:
-        writer.writerow([_cell(row.get(v)) for v in variables])
-    return buf.getvalue().encode()
+    cells = ([_cell(row.get(v)) for v in variables] for row in rows)
+    return delimited(variables, cells, newline="\r\n").encode()
 
 
 # -- named questions -------------------------------------------------------------------------
