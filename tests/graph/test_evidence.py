@@ -23,9 +23,11 @@ from typer.testing import CliRunner
 #: ../shared beside the repository; the article test skips without it.
 SHARED = REPO_ROOT.parent / "shared"
 
-#: The share of curated statements with a verbatim quote and a locator reached on this branch
-#: (see the report in docs/data-format.md, "Evidence"): it may rise, never fall.
-EVIDENCE_FLOOR = 0.10
+#: The share of curated statements with a verbatim quote and a locator reached on this branch:
+#: 145 of 360 (40.3%) on 2026-12-04; the other 215 are marked ``evidence: unavailable`` with a
+#: reason. This is the measured floor, not the 90% target (see docs/data-format.md, "Evidence");
+#: it may rise, never fall.
+EVIDENCE_FLOOR = 0.40
 
 
 def _held_documents() -> list[tuple[str, Path]]:
@@ -71,6 +73,8 @@ def test_share_of_curated_statements_with_quote_and_locator() -> None:
     assert report.share >= EVIDENCE_FLOOR, report.summary()
     # every counted statement is in exactly one of the three groups
     assert report.quoted + len(report.unavailable) + len(report.missing) == report.total
+    # and none is left without either a quote and a locator or a reasoned 'unavailable'
+    assert not report.missing, [f"{m.file}:{m.line}" for m in report.missing]
 
 
 def test_every_unavailable_statement_gives_its_reason() -> None:
