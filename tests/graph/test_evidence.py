@@ -24,10 +24,10 @@ from typer.testing import CliRunner
 SHARED = REPO_ROOT.parent / "shared"
 
 #: The share of curated statements with a verbatim quote and a locator reached on this branch:
-#: 145 of 360 (40.3%) on 2026-12-04; the other 215 are marked ``evidence: unavailable`` with a
+#: 175 of 361 (48.5%) on 2026-12-04; the other 186 are marked ``evidence: unavailable`` with a
 #: reason. This is the measured floor, not the 90% target (see docs/data-format.md, "Evidence");
 #: it may rise, never fall.
-EVIDENCE_FLOOR = 0.40
+EVIDENCE_FLOOR = 0.48
 
 
 def _held_documents() -> list[tuple[str, Path]]:
