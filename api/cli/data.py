@@ -96,6 +96,9 @@ def validate(
 ) -> None:
     """Check the curated YAML files without building.
 
+    Also lists the statements that carry no verbatim quote with a locator (file:line and
+    why) and prints the share of those that do; these do not change the exit status.
+
     Examples:
 
       govkg validate
@@ -107,12 +110,28 @@ def validate(
         from govkg.graph.curated import validate as check
 
         problems = check(data or DATA_DIR, list(files) if files else None)
+        _print_evidence(data or DATA_DIR, files)
         if problems:
             for p in problems:
                 err_console.print(str(p), markup=False, highlight=False)
             err_console.print(f"[red]{len(problems)} problem(s)[/]")
             raise typer.Exit(1)
         out_console.print("no problems found")
+
+
+def _print_evidence(data_dir: Path, files: list[Path] | None) -> None:
+    """List the statements without a quote and locator, and the share of those with them.
+
+    Not a problem (the exit status is unchanged): curators fill the evidence in over time, and
+    the share says how far they are. With a list of files, only theirs are listed and counted.
+    """
+    from govkg.graph.curated.compiler import REPO_ROOT
+    from govkg.graph.curated.evidence import evidence_report
+
+    report = evidence_report(Path(data_dir) / "sources", REPO_ROOT, files=files or None)
+    for m in report.without:
+        out_console.print(str(m), markup=False, highlight=False, soft_wrap=True)
+    out_console.print(report.summary(), markup=False, highlight=False, soft_wrap=True)
 
 
 def load(

@@ -237,6 +237,9 @@ def _asset_triples(asset: Asset, ctx: _Context) -> list[Triple]:
         out.append((statement, RDF("type"), gk("ModelRelease")))
         out.append((statement, gk("model"), a))
         out.append((statement, DCTERMS("source"), ctx.info.source))
+        # the evidence for a data set's statement is its record (docs/data-format.md)
+        where = f"{Path(asset.file).name} line {asset.line}"
+        out.append((statement, gk("locator"), text(where)))
     for org_name in _join_suffixes(asset.organisations):
         org = ctx.resolver.resolve("organisation", org_name, file=asset.file, line=asset.line)
         o = node(org.iri)

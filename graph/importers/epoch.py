@@ -315,6 +315,8 @@ def _map_rows(
                 (statement, RDF("type"), gk("ModelRelease")),
                 (statement, gk("model"), m),
                 (statement, DCTERMS("source"), g_source),
+                # the evidence for a data set's statement is its row (docs/data-format.md)
+                (statement, gk("locator"), text(f"{Path(file).name} line {row.line}")),
             ]
         )
         pair_countries = len(row.countries) == len(row.organisations)
