@@ -49,14 +49,18 @@ def read_metadata(text: str, container: dict[str, str]) -> SourceMeta:
             meta.published, meta.precision = found
     lines = _lines(text)
     header = _header_lines(lines)
-    if header and meta.title is None:
-        meta.title = header[0][2].strip()
-    for start, end, line in header[1:]:
+    first = header[0][2].strip() if header else ""
+    bylines = header[1:]
+    if header and _is_byline(first):
+        bylines = header  # no headline: the document opens with its byline
+    elif meta.title is None and len(first.split()) <= 20 and not first.endswith("."):
+        meta.title = first  # a headline, not the first sentence of an article without one
+    for start, end, line in bylines:
         meta.skip.append((start, end))
         dates = [d for d in find_dates(line) if not d.relative]
         if dates and meta.published is None:
             meta.published, meta.precision = dates[0].value, dates[0].precision
-        if meta.publisher is None:
+        if meta.publisher is None and (dates or _BYLINE_START.match(line.strip())):
             meta.publisher = _publisher(line, dates)
     for start, _end, line in lines:
         dateline = _DATELINE.match(line)
@@ -82,14 +86,25 @@ def _header_lines(lines: list[tuple[int, int, str]]) -> list[tuple[int, int, str
     for entry in lines[1:5]:
         line = entry[2].strip()
         words = line.split()
-        dated = any(not d.relative for d in find_dates(line))
-        if len(words) <= 12 and (dated or _BYLINE_START.match(line)) and not line.endswith("."):
+        if _is_byline(line):
             header.append(entry)
         elif len(words) <= 3 and not line.endswith("."):
             header.append(entry)  # the rest of a wrapped title or a short label
         else:
             break
     return header
+
+
+def _is_byline(line: str) -> bool:
+    """A short line with a date or a "By"/"Published" label, not a sentence.
+
+    >>> _is_byline("Govkg Test Wire, 23 July 2024"), _is_byline("Meta signed on 23 July 2024.")
+    (True, False)
+    """
+    line = line.strip()
+    if len(line.split()) > 12 or line.endswith("."):
+        return False
+    return bool(_BYLINE_START.match(line)) or any(not d.relative for d in find_dates(line))
 
 
 def _publisher(line: str, dates: list) -> str | None:

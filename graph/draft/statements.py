@@ -40,6 +40,7 @@ _ATTRIBUTION = re.compile(
     r",\s+(?!(?:after|while|because|when|as|although|since|before)\b)(?:[\w.'\u2019-]+\s+){1,5}$",
     re.I,
 )
+_SUBORDINATE = re.compile(r"^\s*(?:While|Although|Though|Whereas|If|As)\b")
 _LICENCE = re.compile(r"\bunder (?:the |a |its |their )?([\w.\- ]{2,40}?) licen[cs]e\b", re.I)
 
 
@@ -103,8 +104,10 @@ class StatementExtractor:
                 self._sentence(item, neighbours)
             self.ctx.remember(item.mentions, self.registry)
         unique: dict[tuple, Candidate] = {}
-        for cand in self.out:
-            unique.setdefault(cand.key(), cand)
+        for cand in self.out:  # the same fact twice (headline and body): keep the surer one
+            kept = unique.get(cand.key())
+            if kept is None or cand.confidence > kept.confidence:
+                unique[cand.key()] = cand
         return sorted(unique.values(), key=lambda c: c.start)
 
     # -- one sentence ----------------------------------------------------------------------
@@ -219,7 +222,8 @@ class StatementExtractor:
         if action_type == "establishment" and not targets:
             return
         verb = item.span.text[cue.start : cue.end].lower()
-        status = "ongoing" if verb.endswith("ing") or " meetings" in verb else "completed"
+        ongoing = re.search(r"ing\b", verb) or " meetings" in verb
+        status = "ongoing" if ongoing else "completed"
         for actor, mapped in actors:
             fields: dict[str, Any] = {"actor": actor, "type": action_type}
             if targets:
@@ -254,6 +258,8 @@ class StatementExtractor:
         claimants = self._actors(claimants_m)
         said = item.span.text[cue.end :].strip()
         said = re.sub(r"^(?:that|,)\s+", "", said).rstrip(" .")
+        if _SUBORDINATE.match(item.span.text) and "," in said:
+            said = said.split(",", 1)[0]  # "While Meta argues that X, agencies ...": X
         if not claimants or len(said.split()) < 3:
             return
         about = [
