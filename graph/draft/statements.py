@@ -390,4 +390,5 @@ class StatementExtractor:
         return m.kind == "instrument"
 
     def _is_model(self, m: Mention) -> bool:
-        return m.kind in ("model", "family")
+        """A model, not a family: evaluations and releases are of models (data format)."""
+        return m.kind == "model"

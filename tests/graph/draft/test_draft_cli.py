@@ -160,3 +160,20 @@ def test_no_store_means_no_notes_and_no_store_is_created(tmp_path):
     assert "no 'already in the graph' notes" in result.stderr
     assert not absent.exists()
     assert os.listdir(tmp_path) == []
+
+
+def test_a_draft_validates_once_the_curator_has_done_the_marked_work(tmp_path):
+    """The draft is the data format: what validate reports is exactly what it marks."""
+    from govkg.graph.curated import DATA_DIR, validate
+
+    yaml = YAML(typ="safe")
+    for name, expected in (
+        ("meta-gpai-code.html", set()),
+        ("paris-summit-declaration.txt", {"britain", "jd-vance"}),  # proposed new entities
+    ):
+        text = draft(str(FIXTURES / name)).stdout
+        path = tmp_path / f"{yaml.load(text)['source']['id']}.yaml"
+        path.write_text(text, encoding="utf-8")
+        problems = validate(DATA_DIR, files=[path])
+        unknown = {p.message.split("'")[1] for p in problems if "unknown id" in p.message}
+        assert unknown == expected and len(problems) == len(expected), problems
