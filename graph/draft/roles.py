@@ -103,6 +103,20 @@ def subject(
             return ctx.resolve(BACK_REFERENCES[noun]), True
     segment = head[clause:]
     if "," in segment:
+        last = clause + segment.rindex(",")
+        own = head[last + 1 :]  # the cue's own clause: "..., after the Chinese start-up told"
+        own_mentions = [m for m in before if m.start - base > last]
+        if own_mentions:
+            return _group(sentence_text, base, own_mentions), False
+        back = _BACKREF.search(own)
+        if back and own.strip():
+            return ctx.resolve(BACK_REFERENCES[back.group(1).lower()]), True
+        if not own.strip():  # ", warning that": a participle shares the sentence's subject
+            opening = [m for m in before if not head[clause : m.start - base].strip(" -")]
+            if opening and not re.search(r"[,;]", head[clause : opening[0].start - base]):
+                first_group = _group_forward(sentence_text, base, before, opening[0])
+                if _verb_follows(sentence_text, base, first_group[-1]):
+                    return first_group, False
         first = clause + segment.index(",")
         inside = [m for m in before if m.end - base <= first]
         if inside:
@@ -111,7 +125,11 @@ def subject(
             if noun is None and not gap.strip():
                 return _group(head, base, inside), False
         appositive = [m for m in before if m.start - base > first]
-        if appositive and _BACKREF_NOUN.search(head[clause:first]):
+        if (
+            appositive
+            and _BACKREF_NOUN.search(head[clause:first])
+            and re.fullmatch(r",\s*(?:the\s+)?", head[first : appositive[0].start - base])
+        ):  # "Italy's data protection authority, the Garante, ordered"
             return _group(head, base, appositive[:1]), False
         segment = head[clause:first]
     back = _BACKREF.search(segment)
@@ -145,6 +163,23 @@ def _noun_after_mention(gap: str) -> str | None:
     nouns = "|".join(BACK_REFERENCES)
     m = re.match(rf"^(?:['\u2019]s)?\s+(?:[a-z][\w-]*\s+){{0,3}}?({nouns})s?\s*$", gap)
     return m.group(1) if m else None
+
+
+def _group_forward(
+    sentence_text: str, base: int, mentions: list[Mention], first: Mention
+) -> list[Mention]:
+    """The list of mentions starting at ``first`` ("Amazon, Microsoft and Nvidia")."""
+    group = [first]
+    for m in mentions[mentions.index(first) + 1 :]:
+        if not _LIST_GAP.match(sentence_text[group[-1].end - base : m.start - base]):
+            break
+        group.append(m)
+    return group
+
+
+def _verb_follows(sentence_text: str, base: int, m: Mention) -> bool:
+    """Whether a lower-case word (a verb, presumably) follows the mention: it is a subject."""
+    return bool(re.match(r"\s+(?:has\s+|have\s+|had\s+)?[a-z]+", sentence_text[m.end - base :]))
 
 
 def _group(sentence_text: str, base: int, before: list[Mention]) -> list[Mention]:
