@@ -25,6 +25,7 @@ Three passes over the text (the rules are in docs/draft.md, "Entity links"):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -76,7 +77,7 @@ def find_mentions(
     registry: EntityRegistry,
     sentences: list[Span],
     skip: list[tuple[int, int]],
-    dates: list[tuple[int, int]] = (),  # type: ignore[assignment]
+    dates: Sequence[tuple[int, int]] = (),
 ) -> list[Mention]:
     """Every entity mention in ``text`` outside the ``skip`` spans (bylines, datelines), in
     order; ``dates`` (spans of dates) are never names."""
@@ -92,7 +93,7 @@ def find_mentions(
         for run in _capitalised_runs(text, sentence):
             for piece in _uncovered(run, covered):
                 found = _link_run(text, piece, registry, developers, short)
-                parts = [found] if found else []
+                parts: list[Mention | None] = [found] if found else []
                 if not found and not headline:
                     for part in _split_list(text, piece):
                         linked = (

@@ -7,8 +7,9 @@ code 1, nothing written), never a traceback or a draft of garbage. The checks ru
 1. the size, from ``stat`` and before a byte is read (:data:`MAX_BYTES`, 20 MB);
 2. empty or whitespace-only;
 3. the kind, from the first bytes (``%PDF-``) or the suffix (``.html``, ``.htm``, ``.xhtml``);
-4. for text and HTML: NUL bytes mean binary; then UTF-8 (a BOM is dropped); then, for HTML, the
-   charset the document declares (``<meta charset>`` or ``http-equiv``); otherwise an error;
+4. for text and HTML: a UTF-16 byte-order mark is honoured; otherwise NUL bytes mean binary;
+   then UTF-8 (a BOM is dropped); then, for HTML, the charset the document declares
+   (``<meta charset>`` or ``http-equiv``); otherwise an error;
 5. for PDF: pypdf extracts the text; a PDF without extractable text is an error.
 
 The result is a :class:`Document`: the plain text every offset of the draft refers to, and the
@@ -19,8 +20,10 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from govkg.graph.draft.html_text import html_to_text
 from govkg.graph.errors import InputError
@@ -67,6 +70,13 @@ def read_document(path: Path) -> Document:
         raise InputError(f"{name}: the file is empty")
     if data.startswith(b"%PDF-"):
         return _read_pdf(path, data)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:  # a byte-order mark names the encoding: UTF-16 text is not binary
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(
+                f"{name}: the text starts with a UTF-16 mark but is not UTF-16"
+            ) from None
     is_html = path.suffix.lower() in HTML_SUFFIXES or looks_like_html(data)
     if b"\x00" in data:
         raise InputError(f"{name}: this is a binary file, not text, HTML or PDF")
@@ -139,7 +149,7 @@ def _read_pdf(path: Path, data: bytes) -> Document:
         if reader.is_encrypted:
             raise InputError(f"{name}: the PDF is encrypted; decrypt it first")
         pages = [page.extract_text() or "" for page in reader.pages]
-        info = reader.metadata or {}
+        info: Mapping[str, Any] = reader.metadata or {}
     except InputError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:

@@ -142,7 +142,7 @@ class StatementExtractor:
         return subj, backref, after
 
     def _actors(self, mentions: list[Mention]) -> list[tuple[str, bool]]:
-        out = []
+        out: list[tuple[str, bool]] = []
         for m in mentions:
             actor = as_actor(m, self.registry)
             if actor and actor[0] not in [a for a, _ in out]:
@@ -282,10 +282,10 @@ class StatementExtractor:
 
     def _table_row(self, item: _Sentence) -> None:
         text, base = item.span.text, item.span.start
-        actors = [m for m in item.mentions if as_actor(m, self.registry)]
+        actors = [a for a in (as_actor(m, self.registry) for m in item.mentions) if a]
         if not actors:
             return
-        party, mapped = as_actor(actors[0], self.registry)  # type: ignore[misc]
+        party, mapped = actors[0]
         offset = 0
         for cell in text.split("|"):
             cell_start, offset = offset, offset + len(cell) + 1

@@ -111,6 +111,14 @@ def test_json_quotes_are_verbatim_and_text_prints_what_offsets_count(tmp_path):
     assert data["store_checked"] is False
 
 
+def test_utf16_text_with_a_byte_order_mark_is_read(tmp_path):
+    source = tmp_path / "utf16.txt"
+    source.write_bytes("Meta declined to sign the GPAI Code of Practice.".encode("utf-16"))
+    result = draft(str(source), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["statements"][0]["status"] == "declined"
+
+
 def test_windows_1252_html_is_read_by_its_declared_charset():
     result = draft(str(FIXTURES / "garante-openai-fine.html"), "--format", "json")
     assert result.exit_code == 0, result.stderr
