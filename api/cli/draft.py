@@ -65,8 +65,10 @@ def register(app: typer.Typer) -> None:
                     document.text if document.text.endswith("\n") else document.text + "\n", output
                 )
                 return
+            draft = draft_document(document)
             backend = None if no_store else _backend(store)
-            draft = draft_document(document, backend=backend)
+            if backend is not None:
+                _mark_known(draft, backend)
             rendered = to_json(draft) if name == "json" else to_yaml(draft)
             _emit(rendered, output)
             n = len(draft.statements)
@@ -93,6 +95,21 @@ def _backend(explicit: Path | None):
     except GovkgError as exc:
         err_console.print(f"store not read ({exc.message}): no 'already in the graph' notes")
         return None
+
+
+def _mark_known(draft, backend) -> None:
+    """Add the "already in the graph" notes; a store that fails to answer only loses them."""
+    from govkg.graph.draft.known import mark_known
+    from govkg.graph.errors import GovkgError
+
+    try:
+        mark_known(draft.statements, backend)
+    except GovkgError as exc:
+        for cand in draft.statements:
+            cand.known_in = []
+        err_console.print(f"store not read ({exc.message}): no 'already in the graph' notes")
+        return
+    draft.store_checked = True
 
 
 def _emit(content: str, output: Path | None) -> None:

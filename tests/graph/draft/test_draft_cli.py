@@ -185,3 +185,26 @@ def test_a_draft_validates_once_the_curator_has_done_the_marked_work(tmp_path):
         problems = validate(DATA_DIR, files=[path])
         unknown = {p.message.split("'")[1] for p in problems if "unknown id" in p.message}
         assert unknown == expected and len(problems) == len(expected), problems
+
+
+def test_an_unreachable_endpoint_costs_only_the_notes(tmp_path):
+    """With --endpoint set and no server answering, the draft is still written, without notes."""
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    out = tmp_path / "draft.json"
+    govkg = Path(sys.executable).parent / "govkg"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GOVKG_")}
+    done = subprocess.run(
+        [str(govkg), "--endpoint", f"http://127.0.0.1:{port}/sparql", "draft",
+         str(FIXTURES / "llama-3.1-release.txt"), "--format", "json", "-o", str(out)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "no 'already in the graph' notes" in done.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["store_checked"] is False and data["statements"]
