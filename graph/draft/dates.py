@@ -70,15 +70,15 @@ def find_dates(text: str, article_date: str | None = None) -> list[FoundDate]:
     """
     anchor = _parse_day(article_date) if article_date else None
     found: list[FoundDate] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where a longer reading already found a date
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
+            if 1 in taken[m.start() : m.end()]:
                 continue
             value = _value(kind, m, anchor)
             if value is None:
                 continue
-            taken.append((m.start(), m.end()))
+            taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
             precision = "month" if kind == "my" else "day"
             relative = kind in ("md", "dm", "weekday")
             found.append(FoundDate(value, precision, m.start(), m.end(), relative))

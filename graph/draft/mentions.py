@@ -81,13 +81,18 @@ def find_mentions(
 ) -> list[Mention]:
     """Every entity mention in ``text`` outside the ``skip`` spans (bylines, datelines), in
     order; ``dates`` (spans of dates) are never names."""
-    mentions = [m for m in _registry_mentions(text, registry) if not _inside(m, skip)]
-    covered = [(m.start, m.end) for m in mentions] + list(dates) + list(skip)
+    skipped = bytearray(len(text))  # 1 inside bylines and datelines
+    for start, end in skip:
+        skipped[start:end] = b"\x01" * (end - start)
+    mentions = [m for m in _registry_mentions(text, registry) if 0 in skipped[m.start : m.end]]
+    covered = bytearray(len(text))  # 1 where a mention, a date or a byline already is
+    for start, end in [(m.start, m.end) for m in mentions] + list(dates) + list(skip):
+        covered[start:end] = b"\x01" * (end - start)
     developers = sorted({m.text for m in mentions if m.kind == "organisation"}, key=len)
     short = short_names(mentions, registry)
     mid_sentence_caps = _mid_sentence_caps(text, sentences)
     for sentence in sentences:
-        if _inside_span(sentence.start, sentence.end, skip):
+        if 0 not in skipped[sentence.start : sentence.end]:
             continue
         headline = _is_headline(sentence.text)
         for run in _capitalised_runs(text, sentence):
@@ -105,7 +110,7 @@ def find_mentions(
                 for mention in parts:
                     if mention is not None:
                         mentions.append(mention)
-                        covered.append((mention.start, mention.end))
+                        covered[mention.start : mention.end] = b"\x01" * len(mention.text)
     return sorted(mentions, key=lambda m: m.start)
 
 
@@ -195,12 +200,12 @@ def _clean(token: str) -> str:
     return token.rstrip("-'\u2019")
 
 
-def _uncovered(run: list[re.Match[str]], covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _uncovered(run: list[re.Match[str]], covered: bytearray) -> list[tuple[int, int]]:
     """The stretches of a run (as character spans) that no mention covers yet."""
     groups: list[list[re.Match[str]]] = []
     current: list[re.Match[str]] = []
     for token in run:
-        if any(token.start() < e and s < token.end() for s, e in covered):
+        if 1 in covered[token.start() : token.end()]:
             _close(current, groups)
             current = []
         else:
@@ -387,11 +392,3 @@ def _is_headline(sentence: str) -> bool:
     if len(words) < 3 or sentence.rstrip().endswith((".", "?", "!")) and "|" not in sentence:
         return False
     return sum(w[0].isupper() for w in words) / len(words) >= 0.75
-
-
-def _inside(m: Mention, spans: list[tuple[int, int]]) -> bool:
-    return _inside_span(m.start, m.end, spans)
-
-
-def _inside_span(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= start and end <= e for s, e in spans)

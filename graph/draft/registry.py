@@ -105,6 +105,7 @@ class EntityRegistry:
                 for part in partial_names(name):
                     self._add(part, entity, False)
         self._key_list = sorted(self.keys)
+        self._fuzzy_cache: dict[tuple[str, float], tuple[list[str], float]] = {}
 
     def _add(self, name: str, entity: RegistryEntity, full: bool) -> None:
         for table, key in ((self.surface, name), (self.keys, name_key(name, entity.category))):
@@ -152,6 +153,11 @@ class EntityRegistry:
         key = name_key(name, "model")
         if len(key) < 4:
             return [], 0.0
+        if (key, cutoff) not in self._fuzzy_cache:
+            self._fuzzy_cache[(key, cutoff)] = self._fuzzy(key, cutoff)
+        return self._fuzzy_cache[(key, cutoff)]
+
+    def _fuzzy(self, key: str, cutoff: float) -> tuple[list[str], float]:
         first = key.split(" ")[0]
         best = [
             k

@@ -10,6 +10,7 @@ and ``check``: the fields the curator must verify, each with the reason.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -62,6 +63,13 @@ class Candidate:
         return (self.kind, tuple(sorted((k, str(v)) for k, v in self.fields.items())))
 
 
+def _within(spans: list[Any], starts: list[int], sentence: Span) -> list[Any]:
+    """The items (sorted by ``start``) that lie inside the sentence, found by bisection."""
+    lo = bisect.bisect_left(starts, sentence.start)
+    hi = bisect.bisect_left(starts, sentence.end)
+    return [s for s in spans[lo:hi] if s.end <= sentence.end]
+
+
 @dataclass
 class _Sentence:
     span: Span
@@ -83,12 +91,9 @@ class StatementExtractor:
         self, sentences: list[Span], mentions: list[Mention], dates: list[FoundDate]
     ) -> list[Candidate]:
         """Candidates for every sentence, de-duplicated, in text order."""
+        m_starts, d_starts = [m.start for m in mentions], [d.start for d in dates]
         items = [
-            _Sentence(
-                s,
-                [m for m in mentions if s.start <= m.start and m.end <= s.end],
-                [d for d in dates if s.start <= d.start and d.end <= s.end],
-            )
+            _Sentence(s, _within(mentions, m_starts, s), _within(dates, d_starts, s))
             for s in sentences
         ]
         self.instruments = Counter(m.id for m in mentions if self._is_instrument(m) and m.id)
