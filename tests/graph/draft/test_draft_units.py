@@ -14,6 +14,8 @@ from govkg.graph.draft.mentions import find_mentions
 from govkg.graph.draft.reading import Document
 from govkg.graph.draft.registry import EntityRegistry
 from govkg.graph.draft.sentences import split_sentences
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 MODULES = sorted(m.name for m in pkgutil.iter_modules(govkg.graph.draft.__path__))
 
@@ -133,3 +135,24 @@ def test_every_candidate_quote_is_its_sentence_and_confidence_is_bounded():
         assert 0.0 < s.confidence <= 1.0
     order = next(s for s in draft.statements if s.kind == "action")
     assert order.fields["actor"] == "italian-garante" and order.fields["type"] == "pause-order"
+
+
+_WORDS = [
+    "Meta", "signed", "declined to sign", "the", "GPAI Code of Practice", "on Friday", "said",
+    "U.S.", "Senator", "Jane Roe", "ordered", "OpenAI", "to pause", ",", ".", "|", "\n", "3.5",
+    "released", "Llama 3.1 405B", "by", "and", "France", "The company", "evaluated", "'s",
+    "23 July 2024", "\u2019", "\u00e9t\u00e9", "\u4e2d\u6587", "Mr.", "  ",
+]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_WORDS), st.text(max_size=8)), max_size=60))
+def test_any_text_drafts_without_error_and_quotes_stay_verbatim(parts):
+    text = " ".join(parts)
+    if not text.strip():
+        return
+    draft = _draft(text)
+    for s in draft.statements:
+        assert text[s.start : s.end] == s.quote
+    for m in draft.mentions:
+        assert text[m.start : m.end] == m.text
