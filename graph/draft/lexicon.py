@@ -14,9 +14,12 @@ PERSON_TITLES = frozenset(
         "minister", "chancellor", "ceo", "chair", "chairman", "chairwoman", "commissioner",
         "mr", "mrs", "ms", "dr", "prof", "professor", "representative", "rep", "judge",
         "justice", "premier", "mayor", "deputy", "prime", "chief", "executive", "founder",
-        "spokesperson", "spokesman", "spokeswoman", "lawmaker",
+        "spokesperson", "spokesman", "spokeswoman", "lawmaker", "leader", "majority",
+        "minority", "speaker", "whip",
     }
 )  # fmt: skip
+#: Words that open a title only when a title word follows ("Senate Majority Leader X").
+TITLE_PREFIXES = frozenset({"senate", "house", "state", "assembly", "party", "white"})
 #: A name containing one of these is guessed to be an ``agency`` (a government body).
 AGENCY_WORDS = frozenset(
     {
@@ -55,7 +58,9 @@ NOT_NAMES = frozenset(
         "act", "code", "mr", "ms", "but", "and", "or", "if", "when", "while", "after",
         "before", "in", "on", "at", "for", "of", "to", "as", "with", "from", "under",
         "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-        "eleven", "twelve", "several", "many", "some", "all", "both", "most", "few", "new",
+        "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+        "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "hundred", "hundreds",
+        "dozen", "dozens", "several", "many", "some", "all", "both", "most", "few", "new",
     }
 )  # fmt: skip
 #: Adjectives of nationality: capitalised, never names of an entity.

@@ -39,6 +39,7 @@ from govkg.graph.draft.lexicon import (
     NOT_NAMES,
     ORGANISATION_WORDS,
     PERSON_TITLES,
+    TITLE_PREFIXES,
 )
 from govkg.graph.draft.registry import EntityRegistry
 from govkg.graph.draft.sentences import Span
@@ -241,7 +242,9 @@ def _trim_titles(text: str, start: int, end: int) -> tuple[int, int, bool]:
         if not m:
             break
         word = m.group(1).lower().rstrip(".")
-        if word in PERSON_TITLES:
+        following = re.match(r"([\w.]+)", text[start + m.end() : end])
+        next_word = following.group(1).lower().rstrip(".") if following else ""
+        if word in PERSON_TITLES or (word in TITLE_PREFIXES and next_word in PERSON_TITLES):
             had_title = True
         elif word not in ("the", "a", "an"):
             break

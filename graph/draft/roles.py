@@ -96,6 +96,11 @@ def subject(
     before = [m for m in mentions if clause <= m.start - base and m.end - base <= cue_start]
     if before:
         gap = sentence_text[before[-1].end - base : cue_start]
+        if re.fullmatch(r",\s*", gap):  # "..., among them Amazon, ... and xAI, signed"
+            group = _group(sentence_text, base, before)
+            lead = sentence_text[: group[0].start - base]
+            if _LIST_INTRO.search(lead):
+                return group, False
         if not re.search(r"[,;]", gap) and not _CLAUSE_WORDS.search(gap):
             noun = _noun_after_mention(gap)
             if noun is None:
@@ -144,6 +149,7 @@ _INTRO = re.compile(
     r"Although|When|Under|For|With|Despite|Since|Following|Conversely|However|Notably|Earlier|"
     r"Later|Meanwhile)\b"
 )
+_LIST_INTRO = re.compile(r"\b(?:among them|including|such as|led by|notably)\s+(?:the\s+)?$", re.I)
 _CLAUSE_WORDS = re.compile(r"\b(?:that|which|who|because|while|if|when|whether|although)\b", re.I)
 
 

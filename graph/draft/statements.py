@@ -157,6 +157,8 @@ class StatementExtractor:
     def _participation(self, item, cue, next_start, neighbours) -> None:
         parties_m, backref, objs = self._roles(item, cue, next_start)
         instrument, guessed = self._instrument(objs, item, neighbours)
+        if cue.value == "signed" and self._enacted(objs, item.span.text[cue.end : next_start]):
+            return self._enactment(item, cue, parties_m, (instrument, guessed), backref)
         for party, mapped in self._actors(parties_m):
             found = [(instrument, guessed)]
             if instrument is None or guessed:
@@ -167,6 +169,27 @@ class StatementExtractor:
                 cand = self._new("participation", fields, item, cue.cue.confidence)
                 self._date(cand, item, "valid_from" if cue.value in STATE_STATUSES else "date")
                 self._flags(cand, backref=backref, mapped=mapped, instrument=(value, was_guessed))
+
+    def _enacted(self, objs: list[Mention], after: str) -> bool:
+        """Whether "signed" has a law, a bill or an order as object: an enactment, not a party
+        joining an instrument ("Governor Jared Polis signed SB 24-205", "signs AI law")."""
+        first = next((m for m in objs if self._is_instrument(m)), None)
+        if first is None:
+            return bool(re.match(r"^\s+(?:[\w-]+\s+){0,5}?(?:law|bill)\b", after))
+        if first.id is None:
+            return (first.cue or "").endswith(("'act'", "'bill'", "'law'", "number"))
+        return self.registry.entities[first.id].cls in ("Law", "Bill", "ExecutiveOrder")
+
+    def _enactment(self, item, cue, actors_m, instrument, backref) -> None:
+        target = instrument[0] or "TODO"
+        for actor, mapped in self._actors(actors_m):
+            fields: dict[str, Any] = {"actor": actor, "type": "enactment", "targets": [target]}
+            fields |= {"instrument": target, "status": "completed", "description": item.span.text}
+            cand = self._new("action", fields, item, cue.cue.confidence)
+            self._date(cand, item, "date", required=False)
+            cand.check["description"] = "the sentence itself: rewrite it in plain words"
+            cand.check["type"] = "'signed' a law or bill: read as its enactment"
+            self._flags(cand, backref=backref, mapped=mapped, instrument=instrument)
 
     def _evaluation(self, item, cue, next_start, neighbours) -> None:
         evaluators_m, backref, objs = self._roles(item, cue, next_start)
