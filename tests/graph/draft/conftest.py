@@ -41,17 +41,17 @@ class Annotated:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def load_annotations() -> list[Annotated]:
+def load_annotations(folder: Path = FIXTURES) -> list[Annotated]:
     """Every annotation of the set, the seed's with ``path=None`` when ../shared is absent."""
     yaml = YAML(typ="safe")
     out = []
-    for file in sorted(FIXTURES.glob("*.yaml")):
+    for file in sorted(folder.glob("*.yaml")):
         data = yaml.load(file.read_text(encoding="utf-8"))
         if "seed" in data:
             path = SEED_DIR / data["seed"]
             path = path if path.exists() else None
         else:
-            path = FIXTURES / data["document"]
+            path = folder / data["document"]
         out.append(
             Annotated(
                 file.stem,
@@ -129,6 +129,12 @@ class Scoring:
 def annotated() -> list[Annotated]:
     """The annotated set."""
     return load_annotations()
+
+
+@pytest.fixture(scope="session")
+def held_out() -> list[Annotated]:
+    """Documents kept out of the set the drafter was tuned on (``heldout/``)."""
+    return load_annotations(FIXTURES / "heldout")
 
 
 @pytest.fixture(scope="session")

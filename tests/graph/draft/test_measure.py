@@ -81,3 +81,26 @@ def test_source_metadata_is_found_where_the_document_gives_it(annotated, drafts)
         if doc.path and doc.path.name.startswith("article-meta"):
             assert draft.meta.published is None and draft.meta.title is None
     assert checked >= 25
+
+
+def test_held_out_documents_are_measured_and_reported(held_out, scoring):
+    """The drafter is never tuned on ``heldout/``: its figures there are printed and recorded in
+    docs/draft.md as the honest estimate for a new document; only verbatim quotes are asserted."""
+    assert len(held_out) >= 2
+    tp = n_pred = n_gold = right = n_cand = found = n_expected = 0
+    for doc in held_out:
+        draft = draft_file(doc.path)
+        for cand in draft.statements:
+            assert draft.document.text[cand.start : cand.end] == cand.quote
+        pred, gold = scoring.predicted_links(draft), scoring.gold_links(doc)
+        tp, n_pred, n_gold = tp + len(pred & gold), n_pred + len(pred), n_gold + len(gold)
+        right += scoring.statement_precision(doc.statements, draft.statements)
+        n_cand += len(draft.statements)
+        found += scoring.match_statements(doc.statements, draft.statements)
+        n_expected += len(doc.statements)
+    print(
+        f"\nheld out ({len(held_out)} documents): entity links P={tp / n_pred:.3f} "
+        f"R={tp / n_gold:.3f} ({tp}/{n_pred}, {tp}/{n_gold}); statements "
+        f"P={right / max(n_cand, 1):.3f} R={found / n_expected:.3f} "
+        f"({right}/{n_cand}, {found}/{n_expected})"
+    )
