@@ -22,13 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from govkg.graph.draft.candidate import Candidate
 from govkg.graph.draft.dates import find_dates
 from govkg.graph.draft.mentions import Mention, find_mentions
 from govkg.graph.draft.metadata import SourceMeta, read_metadata
 from govkg.graph.draft.reading import MAX_BYTES, Document, read_document
 from govkg.graph.draft.registry import EntityRegistry
 from govkg.graph.draft.sentences import split_sentences
-from govkg.graph.draft.statements import Candidate, StatementExtractor
+from govkg.graph.draft.statements import StatementExtractor
 
 __all__ = ["MAX_BYTES", "Draft", "draft_document", "draft_file"]
 

@@ -17,7 +17,7 @@ from importlib.resources import files
 from typing import Any
 
 import pyoxigraph as ox
-from govkg.graph.draft.statements import Candidate
+from govkg.graph.draft.candidate import Candidate
 from govkg.ontology import GKC, ID, SOURCE
 
 #: For each kind: the query's parameters, each with the candidate field and whether a concept.

@@ -13,9 +13,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
+from govkg.graph.draft.candidate import Candidate, CandidateBuilder, Sentence
 from govkg.graph.draft.cues import CELL_STATUS, STANCE_WORDS, CueMatch, is_passive, match_cues
 from govkg.graph.draft.dates import FoundDate
 from govkg.graph.draft.mentions import Mention
@@ -45,24 +45,6 @@ _SUBORDINATE = re.compile(r"^\s*(?:While|Although|Though|Whereas|If|As)\b")
 _LICENCE = re.compile(r"\bunder (?:the |a |its |their )?([\w.\- ]{2,40}?) licen[cs]e\b", re.I)
 
 
-@dataclass
-class Candidate:
-    """A candidate statement for the curator: fields, verbatim quote and how sure it is."""
-
-    kind: str
-    fields: dict[str, Any]
-    quote: str
-    start: int
-    end: int
-    confidence: float
-    check: dict[str, str] = field(default_factory=dict)
-    known_in: list[str] = field(default_factory=list)
-
-    def key(self) -> tuple:
-        """Identity for de-duplication: kind and fields (not the quote)."""
-        return (self.kind, tuple(sorted((k, str(v)) for k, v in self.fields.items())))
-
-
 def _within(spans: list[Any], starts: list[int], sentence: Span) -> list[Any]:
     """The items (sorted by ``start``) that lie inside the sentence, found by bisection."""
     lo = bisect.bisect_left(starts, sentence.start)
@@ -70,21 +52,12 @@ def _within(spans: list[Any], starts: list[int], sentence: Span) -> list[Any]:
     return [s for s in spans[lo:hi] if s.end <= sentence.end]
 
 
-@dataclass
-class _Sentence:
-    span: Span
-    mentions: list[Mention]
-    dates: list[FoundDate]
-
-
-class StatementExtractor:
+class StatementExtractor(CandidateBuilder):
     """Turns sentences, their mentions and dates into candidates (see the module docstring)."""
 
     def __init__(self, registry: EntityRegistry, article_date: str | None) -> None:
-        self.registry = registry
-        self.article_date = article_date
+        super().__init__(registry, article_date)
         self.ctx = Context()
-        self.out: list[Candidate] = []
         self.instruments: Counter[str] = Counter()
 
     def run(
@@ -93,7 +66,7 @@ class StatementExtractor:
         """Candidates for every sentence, de-duplicated, in text order."""
         m_starts, d_starts = [m.start for m in mentions], [d.start for d in dates]
         items = [
-            _Sentence(s, _within(mentions, m_starts, s), _within(dates, d_starts, s))
+            Sentence(s, _within(mentions, m_starts, s), _within(dates, d_starts, s))
             for s in sentences
         ]
         self.instruments = Counter(m.id for m in mentions if self._is_instrument(m) and m.id)
@@ -117,7 +90,7 @@ class StatementExtractor:
 
     # -- one sentence ----------------------------------------------------------------------
 
-    def _sentence(self, item: _Sentence, neighbours: list[_Sentence]) -> None:
+    def _sentence(self, item: Sentence, neighbours: list[Sentence]) -> None:
         text = item.span.text
         cues = match_cues(text)
         produced = False
@@ -131,7 +104,7 @@ class StatementExtractor:
             getattr(self, f"_{cue.kind}")(item, cue, next_start, neighbours)
             produced = produced or len(self.out) > before
 
-    def _roles(self, item: _Sentence, cue: CueMatch, next_start: int, clause: bool = False):
+    def _roles(self, item: Sentence, cue: CueMatch, next_start: int, clause: bool = False):
         """(subject mentions, found by back-reference?, object mentions) around a cue."""
         text, base = item.span.text, item.span.start
         if clause:
@@ -279,7 +252,7 @@ class StatementExtractor:
             self._date(cand, item, "as_of")
             self._flags(cand, backref=backref, mapped=mapped)
 
-    def _claim(self, item: _Sentence, cue: CueMatch) -> None:
+    def _claim(self, item: Sentence, cue: CueMatch) -> None:
         claimants_m, backref = subject(
             item.span.text, item.span.start, cue.start, item.mentions, self.ctx
         )
@@ -308,7 +281,7 @@ class StatementExtractor:
 
     # -- a table row: "| Meta | Resistant | Currently negotiating voluntary terms |" ---------
 
-    def _table_row(self, item: _Sentence) -> None:
+    def _table_row(self, item: Sentence) -> None:
         text, base = item.span.text, item.span.start
         actors = [a for a in (as_actor(m, self.registry) for m in item.mentions) if a]
         if not actors:
@@ -338,50 +311,7 @@ class StatementExtractor:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _new(
-        self, kind: str, fields: dict[str, Any], item: _Sentence, confidence: float
-    ) -> Candidate:
-        cand = Candidate(kind, fields, item.span.text, item.span.start, item.span.end, confidence)
-        if any(m.how in ("fuzzy", "developer") for m in item.mentions):
-            cand.confidence -= 0.1
-            cand.check["links"] = "a name in this sentence was linked by a fuzzy match"
-        self.out.append(cand)
-        return cand
-
-    def _date(self, cand: Candidate, item: _Sentence, name: str, required: bool = True) -> None:
-        if item.dates:
-            cand.fields[name] = item.dates[0].value
-            if item.dates[0].relative:
-                cand.check[name] = "a weekday or day without year, read against the article's date"
-        elif required and self.article_date:
-            cand.fields[name] = self.article_date
-            cand.check[name] = "the sentence gives no date: this is the article's date"
-            cand.confidence -= 0.05
-        elif required:
-            cand.fields[name] = "TODO"
-            cand.check[name] = "no date in the sentence and the article's date is unknown"
-        cand.confidence = round(max(0.05, cand.confidence), 2)
-
-    def _flags(self, cand: Candidate, *, backref: bool = False, mapped: bool = False,
-               instrument: tuple[str | None, bool] | None = None) -> None:  # fmt: skip
-        if backref:
-            cand.confidence -= 0.15
-            cand.check["subject"] = (
-                "the subject is a noun ('the company'), read as the last one named"
-            )
-        if mapped:
-            cand.check["actor"] = "a country named as actor, read as its government"
-        if instrument is not None:
-            value, guessed = instrument
-            if value is None:
-                cand.confidence -= 0.2
-                cand.check["instrument"] = "no registry instrument named near the sentence"
-            elif guessed:
-                cand.confidence -= 0.15
-                cand.check["instrument"] = "not named in the sentence: taken from its neighbours"
-        cand.confidence = round(max(0.05, cand.confidence), 2)
-
-    def _instrument(self, objs: list[Mention], item: _Sentence, neighbours: list[_Sentence]):
+    def _instrument(self, objs: list[Mention], item: Sentence, neighbours: list[Sentence]):
         for m in objs + item.mentions:
             if self._is_instrument(m):
                 return m.proposed_id, False
