@@ -13,12 +13,12 @@ stance (holder, stance). Claims are words, not facts: they are not looked up.
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 from typing import Any
 
 import pyoxigraph as ox
 from govkg.graph.draft.candidate import Candidate
 from govkg.ontology import GKC, ID, SOURCE
+from govkg.ontology.sparql_files import read_sparql
 
 #: For each kind: the query's parameters, each with the candidate field and whether a concept.
 PARAMETERS: dict[str, tuple[tuple[str, str, bool], ...]] = {
@@ -34,7 +34,7 @@ PARAMETERS: dict[str, tuple[tuple[str, str, bool], ...]] = {
 @cache
 def load_query(kind: str) -> str:
     """The text of ``queries/<kind>.rq`` (a package resource)."""
-    return (files("govkg.graph.draft") / "queries" / f"{kind}.rq").read_text(encoding="utf-8")
+    return read_sparql("govkg.graph.draft", "queries", f"{kind}.rq")
 
 
 def mark_known(candidates: list[Candidate], backend: Any) -> None:
@@ -49,8 +49,9 @@ def known_sources(cand: Candidate, backend: Any) -> list[str]:
     bindings: list[dict[str, ox.NamedNode]] = [{}]
     for param, name, concept in PARAMETERS[cand.kind]:
         value = cand.fields.get(name)
-        values = value if isinstance(value, list) else [value]
-        if not values or any(not isinstance(v, str) or v in ("TODO", "") for v in values):
+        given = value if isinstance(value, list) else [value]
+        values = [v for v in given if isinstance(v, str) and v not in ("TODO", "")]
+        if not values or len(values) != len(given):
             return []
         base = str(GKC) if concept else str(ID)
         bindings = [{**b, param: ox.NamedNode(base + v)} for b in bindings for v in values]
