@@ -15,6 +15,7 @@ from pathlib import Path
 
 import typer
 from govkg.api.cli.analysis import register as register_analysis
+from govkg.api.cli.changes import register as register_changes
 from govkg.api.cli.common import handled, set_remote_options, state
 from govkg.api.cli.data import register as register_data
 from govkg.api.cli.importing import register as register_import
@@ -87,6 +88,7 @@ register_push(app)
 register_analysis(app)
 register_viz(app)
 register_import(app)
+register_changes(app)
 
 
 #: The remote-backend options: global, but accepted after the command too

@@ -1,0 +1,280 @@
+"""The two sides of a diff: a store, an RDF dump or a git revision, each read into memory.
+
+Why an in-memory Oxigraph store per side rather than Python sets of quads: membership tests
+(``quad in store``) run in Rust over compact indexes, so comparing two million-triple sides
+costs two passes of cheap lookups and a few hundred megabytes, not gigabytes of Python tuples.
+Everything a side needs beyond that (its statements, sources, labels) is read from the same
+store with index scans.
+
+A side is named by the user as
+
+- a **store directory** (``.govkg/store``), opened read-only: a running server may share it;
+- a **curated data directory** (one with ``entities/`` or ``sources/``), compiled;
+- a **dump file** in N-Quads, TriG, N-Triples or Turtle, optionally gzipped (``.nq.gz``):
+  streamed, checked first for being empty, binary or not UTF-8, and refused above
+  :data:`MAX_DUMP_BYTES` (``GOVKG_DIFF_MAX_BYTES``);
+- a **git revision** of the curated data (``git:v0.1``, or ``--rev v0.1`` on the command line):
+  ``graph/data`` and ``ontology/govkg.ttl`` as they were at that commit, compiled with today's
+  compiler.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import os
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+from govkg.graph.errors import InputError, NotFoundError, ParseError, UnsupportedFormatError
+
+#: Largest dump file a diff reads (bytes on disk). A side lives in memory: about 300 bytes a
+#: quad, so the default (2 GiB of N-Quads, some 15M quads) already needs several GB of RAM.
+MAX_DUMP_BYTES = int(os.environ.get("GOVKG_DIFF_MAX_BYTES", str(2 * 1024**3)))
+#: How much of a dump is read to recognise an empty, binary or non-UTF-8 file before parsing.
+SNIFF_BYTES = 64 * 1024
+GIT_PREFIX = "git:"
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+
+
+@dataclass
+class Side:
+    """One side of a diff: what the user named, what kind it is, and its quads in memory."""
+
+    label: str
+    kind: str  # "store" | "dump" | "git" | "curated"
+    store: ox.Store
+
+    @property
+    def quad_count(self) -> int:
+        """Quads on this side (all graphs)."""
+        return len(self.store)
+
+
+def load_side(spec: str | Path, *, repo: Path | None = None) -> Side:
+    """Read one side named by ``spec``: ``git:REV``, a store directory or a dump file.
+
+    Raises :class:`~govkg.graph.errors.InputError` (or a subclass) naming the input when it
+    does not exist, is empty, binary, too large, not UTF-8 or not valid RDF.
+    """
+    text = str(spec)
+    if text.startswith(GIT_PREFIX):
+        return load_revision(text[len(GIT_PREFIX) :], repo=repo)
+    path = Path(text)
+    if path.is_dir():
+        if (path / "sources").is_dir() or (path / "entities").is_dir():
+            return load_curated(path)
+        return load_store(path)
+    if not path.exists():
+        raise NotFoundError(f"{path}: no such store, dump file or directory")
+    return load_dump(path)
+
+
+def load_store(path: Path) -> Side:
+    """A built store, copied into memory through the storage layer's ``quads()``."""
+    from govkg.graph.store.backend import open_backend
+
+    backend = open_backend(path, read_only=True, create=False)
+    mem = ox.Store()
+    mem.bulk_extend(backend.quads())
+    del backend
+    return Side(label=str(path), kind="store", store=mem)
+
+
+def load_curated(path: Path, label: str | None = None) -> Side:
+    """A curated data directory (``entities/`` and ``sources/``), compiled (no ontology)."""
+    from govkg.graph.curated import compile_data
+
+    mem = ox.Store()
+    mem.bulk_extend(compile_data(path).iter_quads())
+    return Side(label=label or str(path), kind="curated", store=mem)
+
+
+def dump_format(path: Path) -> tuple[ox.RdfFormat, bool]:
+    """The RDF format of a dump from its name (``x.nq``, ``x.trig.gz``) and whether it is gzipped.
+
+    >>> dump_format(Path("govkg-1.0.nq.gz"))
+    (<RdfFormat N-Quads>, True)
+    """
+    from govkg.graph.store.formats import format_for_path
+
+    gzipped = path.suffix.lower() == ".gz"
+    name = path.with_suffix("") if gzipped else path
+    return format_for_path(name), gzipped
+
+
+def load_dump(path: Path) -> Side:
+    """A dump file, sniffed then streamed into memory; nothing is kept when it does not parse."""
+    fmt, gzipped = dump_format(path)
+    if fmt in (ox.RdfFormat.JSON_LD, ox.RdfFormat.RDF_XML):
+        raise UnsupportedFormatError(
+            f"{path}: a diff reads N-Quads, TriG, N-Triples or Turtle dumps, not {fmt.name}"
+        )
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(f"{path}: the file is empty; expected an RDF dump ({fmt.name})")
+    if size > MAX_DUMP_BYTES:
+        raise InputError(
+            f"{path}: {size:,} bytes is above the diff's limit of {MAX_DUMP_BYTES:,} bytes "
+            "(GOVKG_DIFF_MAX_BYTES); diff the stores instead"
+        )
+    with _open_dump(path, gzipped) as stream:
+        check_text(stream.peek(SNIFF_BYTES)[:SNIFF_BYTES], str(path))
+        mem = ox.Store()
+        try:
+            mem.bulk_extend(ox.parse(stream, format=fmt))
+        except SyntaxError as exc:
+            from govkg.graph.store.embedded import parse_error
+
+            raise parse_error(exc, str(path), fmt) from exc
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            raise ParseError(f"{path}: could not be read ({exc})") from exc
+    if len(mem) == 0:
+        raise InputError(f"{path}: holds no triples; expected an RDF dump ({fmt.name})")
+    return Side(label=str(path), kind="dump", store=mem)
+
+
+def _open_dump(path: Path, gzipped: bool) -> io.BufferedReader:
+    raw: BinaryIO = open(path, "rb")  # noqa: SIM115 - closed by the BufferedReader
+    if gzipped:
+        head = raw.read(2)
+        raw.seek(0)
+        if head != b"\x1f\x8b":
+            raw.close()
+            raise InputError(f"{path}: named .gz but not gzip-compressed")
+        raw = gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[assignment]
+    return io.BufferedReader(raw, buffer_size=SNIFF_BYTES)  # type: ignore[arg-type]
+
+
+def check_text(head: bytes, name: str) -> None:
+    """Refuse a dump that is empty, binary or not UTF-8 by its first bytes, naming ``name``.
+
+    >>> check_text(b"<a> <b> <c> .", "x.nt")
+    >>> check_text(b"\\xff\\xfe<\\x00", "x.nt")
+    Traceback (most recent call last):
+    ...
+    govkg.graph.errors.InputError: x.nt: the text is UTF-16; RDF dumps must be UTF-8
+    """
+    if not head.strip():
+        raise InputError(f"{name}: the file is empty (or only whitespace); expected RDF")
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            raise InputError(f"{name}: the text is {encoding}; RDF dumps must be UTF-8")
+    if b"\x00" in head:
+        raise InputError(f"{name}: a binary file (NUL bytes at the start), not an RDF dump")
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:  # not merely a character cut at the sniff boundary
+            raise InputError(
+                f"{name}: not UTF-8 (byte 0x{head[exc.start]:02x} at offset {exc.start}); "
+                "RDF dumps must be UTF-8"
+            ) from exc
+
+
+def git_root(repo: Path | None = None) -> Path:
+    """The git work tree holding the curated data (``repo``, else the bundled data's)."""
+    from govkg.graph.curated import DATA_DIR
+
+    where = Path(repo) if repo is not None else DATA_DIR
+    done = _git(where, "rev-parse", "--show-toplevel")
+    if done.returncode != 0:
+        raise InputError(f"{where} is not inside a git repository: {done.stderr.strip()}")
+    return Path(done.stdout.strip())
+
+
+def load_revision(rev: str, *, repo: Path | None = None) -> Side:
+    """The curated data (and ontology) at git revision ``rev``, compiled with today's compiler."""
+    from govkg.graph.curated import compile_data
+    from govkg.graph.errors import DataValidationError
+    from govkg.ontology import ONTOLOGY_GRAPH
+
+    root = git_root(repo)
+    if not rev or rev.startswith("-"):
+        raise InputError(f"{rev!r} is not a git revision")
+    commit = _git(root, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    if commit.returncode != 0:
+        raise NotFoundError(f"git revision {rev!r} does not exist in {root}")
+    sha = commit.stdout.strip()
+    with tempfile.TemporaryDirectory(prefix="govkg-diff-") as tmp:
+        _extract(root, sha, rev, Path(tmp))
+        data_dir = Path(tmp) / "graph" / "data"
+        if not data_dir.is_dir():
+            raise NotFoundError(f"git revision {rev!r} has no graph/data in {root}")
+        try:
+            compiled = compile_data(data_dir)
+        except DataValidationError as exc:
+            raise DataValidationError(
+                f"the curated data at {rev!r} does not compile with this govkg: {exc.message}",
+                problems=exc.problems,
+            ) from exc
+        mem = ox.Store()
+        mem.bulk_extend(_relocated(compiled.iter_quads(), Path(tmp)))
+        ontology = Path(tmp) / "ontology" / "govkg.ttl"
+        if ontology.is_file():
+            mem.bulk_load(
+                path=str(ontology),
+                format=ox.RdfFormat.TURTLE,
+                to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)),
+            )
+    return Side(label=f"git:{rev} ({sha[:10]})", kind="git", store=mem)
+
+
+def _relocated(quads: Iterable[ox.Quad], root: Path) -> Iterator[ox.Quad]:
+    """Quads with file names under the temporary checkout written as in the repository.
+
+    The compiler records each source's file (``gk:sourceFile``) relative to the repository
+    when it lies inside it; a checkout in a temporary directory gives absolute paths instead,
+    which would show as a change of every source.
+    """
+    prefixes = tuple(f"{p}/" for p in {str(root), str(root.resolve())})
+    for q in quads:
+        o = q.object
+        if isinstance(o, ox.Literal) and o.value.startswith(prefixes):
+            text = o.value
+            for prefix in prefixes:
+                text = text.removeprefix(prefix)
+            q = ox.Quad(q.subject, q.predicate, ox.Literal(text, datatype=o.datatype), q.graph_name)
+        yield q
+
+
+def _extract(root: Path, sha: str, rev: str, target: Path) -> None:
+    """``git archive`` the curated data and the ontology of one commit into ``target``."""
+    paths = [p for p in ("graph/data", "ontology/govkg.ttl") if _exists_at(root, sha, p)]
+    if not paths:
+        raise NotFoundError(f"git revision {rev!r} has no graph/data in {root}")
+    done = subprocess.run(
+        ["git", "-C", str(root), "archive", "--format=tar", sha, "--", *paths],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise InputError(f"git archive of {rev!r} failed: {done.stderr.decode().strip()}")
+    with tarfile.open(fileobj=io.BytesIO(done.stdout)) as tar:
+        tar.extractall(target, filter="data")
+
+
+def _exists_at(root: Path, sha: str, path: str) -> bool:
+    return _git(root, "cat-file", "-e", f"{sha}:{path}").returncode == 0
+
+
+def _git(where: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(
+            ["git", "-C", str(where), *args], capture_output=True, text=True, check=False
+        )
+    except FileNotFoundError as exc:
+        raise InputError("git is not installed: a git revision cannot be read") from exc
