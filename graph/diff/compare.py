@@ -181,7 +181,7 @@ def _signature(store: ox.Store, source: ox.NamedNode) -> set[str]:
     sig = set()
     for q in store.quads_for_pattern(None, DCT_SOURCE, source, None):
         iri = getattr(q.subject, "value", "")
-        sig.add(iri.split("/", 5)[-1] if iri.startswith(STATEMENT_BASE) else iri)
+        sig.add(iri.split("/", 6)[-1] if iri.startswith(STATEMENT_BASE) else iri)
     if not sig:
         sig = {"title:" + str(q.object) for q in store.quads_for_pattern(source, DCT_TITLE, None)}
     return sig

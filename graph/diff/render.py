@@ -175,7 +175,7 @@ def to_trig(changes: ChangeSet, *, when: datetime | None = None) -> bytes:
         entity = node(f"{act}/{role}")
         say(desc, PROV + "used", entity)
         say(entity, "a", node(PROV + "Entity"))
-        say(entity, str(label), ox.Literal(side.label))
+        say(entity, label.value, ox.Literal(side.label))
         say(entity, DIFF + "role", ox.Literal(role))
         say(entity, DIFF + "quads", ox.Literal(str(side.quads), datatype=_INT))
     for key, value in changes.counts().items():

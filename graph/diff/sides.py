@@ -99,7 +99,7 @@ def load_curated(path: Path, label: str | None = None) -> Side:
     from govkg.graph.curated import compile_data
 
     mem = ox.Store()
-    mem.bulk_extend(compile_data(path).iter_quads())
+    mem.bulk_extend(_relocated(compile_data(path).iter_quads(), Path(path)))
     return Side(label=label or str(path), kind="curated", store=mem)
 
 
@@ -222,7 +222,7 @@ def load_revision(rev: str, *, repo: Path | None = None) -> Side:
                 problems=exc.problems,
             ) from exc
         mem = ox.Store()
-        mem.bulk_extend(_relocated(compiled.iter_quads(), Path(tmp)))
+        mem.bulk_extend(_relocated(compiled.iter_quads(), data_dir))
         ontology = Path(tmp) / "ontology" / "govkg.ttl"
         if ontology.is_file():
             mem.bulk_load(
@@ -233,20 +233,22 @@ def load_revision(rev: str, *, repo: Path | None = None) -> Side:
     return Side(label=f"git:{rev} ({sha[:10]})", kind="git", store=mem)
 
 
-def _relocated(quads: Iterable[ox.Quad], root: Path) -> Iterator[ox.Quad]:
-    """Quads with file names under the temporary checkout written as in the repository.
+def _relocated(quads: Iterable[ox.Quad], data_dir: Path) -> Iterator[ox.Quad]:
+    """Quads with the data directory's file names written as inside the repository.
 
-    The compiler records each source's file (``gk:sourceFile``) relative to the repository
-    when it lies inside it; a checkout in a temporary directory gives absolute paths instead,
-    which would show as a change of every source.
+    The compiler records each source's file (``gk:sourceFile``, the registry's
+    ``dcterms:identifier``) relative to the repository when the data lies inside it, and as an
+    absolute path otherwise (a temporary checkout of a git revision, a copy elsewhere). Both are
+    written here as ``graph/data/...``, so the location of the data never shows as a change.
     """
-    prefixes = tuple(f"{p}/" for p in {str(root), str(root.resolve())})
+    prefixes = tuple(f"{p}/" for p in {str(data_dir), str(data_dir.resolve())})
     for q in quads:
         o = q.object
         if isinstance(o, ox.Literal) and o.value.startswith(prefixes):
             text = o.value
             for prefix in prefixes:
                 text = text.removeprefix(prefix)
+            text = f"graph/data/{text}"
             q = ox.Quad(q.subject, q.predicate, ox.Literal(text, datatype=o.datatype), q.graph_name)
         yield q
 
