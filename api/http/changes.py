@@ -87,7 +87,10 @@ def _representation(fmt: str | None, accept: str | None) -> str:
         if chosen is None:
             raise InputError(f"format: expected json or atom, got {fmt!r}")
         return chosen
-    return negotiation.negotiate(accept, (JSON, ATOM))
+    # The shared parser reads application/json as SPARQL JSON results (its alias table), so
+    # that name is offered too and means plain JSON here.
+    chosen = negotiation.negotiate(accept, (JSON, ATOM, negotiation.ALIASES[JSON]))
+    return ATOM if chosen == ATOM else JSON
 
 
 def _title(record: dict) -> str:

@@ -28,8 +28,13 @@ def edited(curated, tmp_path: Path) -> Callable[[Callable[[Path], None]], Change
     return run
 
 
-def replace_in(path: Path, old: str, new: str) -> None:
-    """Replace ``old`` by ``new`` once in ``path``; fail when it is not there."""
+def _replace_in(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def replace_in() -> Callable[[Path, str, str], None]:
+    """``replace_in(path, old, new)``: replace once in a file; fail when ``old`` is not there."""
+    return _replace_in

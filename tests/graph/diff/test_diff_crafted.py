@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pyoxigraph as ox
-from conftest import replace_in
 from govkg.graph.diff import to_json, to_markdown, to_trig
 
 GK = "https://w3id.org/govkg/ontology#"
@@ -50,7 +49,7 @@ def test_an_added_statement_is_added_with_its_source(edited) -> None:
     assert list(changes.by_entity()) == ["https://w3id.org/govkg/id/meta"]
 
 
-def test_a_removed_statement_is_removed(edited) -> None:
+def test_a_removed_statement_is_removed(edited, replace_in) -> None:
     def remove(root: Path) -> None:
         replace_in(
             root / "sources" / "wh-2023-07.yaml",
@@ -65,7 +64,7 @@ def test_a_removed_statement_is_removed(edited) -> None:
     assert changes.triples == []
 
 
-def test_a_changed_date_on_the_same_statement(edited) -> None:
+def test_a_changed_date_on_the_same_statement(edited, replace_in) -> None:
     changes = edited(
         lambda root: replace_in(
             root / "sources" / "meta-llama-3-1.yaml", "date: 2024-07-23", "date: 2024-07-22"
@@ -86,7 +85,7 @@ def test_a_changed_date_on_the_same_statement(edited) -> None:
     assert {changes.source_of(t) for t in changes.triples} == {SRC + "meta-llama-3-1"}
 
 
-def test_a_changed_status(edited) -> None:
+def test_a_changed_status(edited, replace_in) -> None:
     changes = edited(
         lambda root: replace_in(
             root / "sources" / "wh-2023-07.yaml", "status: signed", "status: declined"
@@ -104,7 +103,7 @@ def test_a_changed_status(edited) -> None:
     assert changes.triples == []
 
 
-def test_a_changed_licence(edited, curated) -> None:
+def test_a_changed_licence(edited, curated, replace_in) -> None:
     replace_in(
         curated.source("meta-llama-3-1"),
         "    family: llama\n",
@@ -128,7 +127,7 @@ def test_a_changed_licence(edited, curated) -> None:
     ]
 
 
-def test_a_changed_quote_keeps_the_statement(edited) -> None:
+def test_a_changed_quote_keeps_the_statement(edited, replace_in) -> None:
     changes = edited(
         lambda root: replace_in(
             root / "sources" / "wh-2023-07.yaml",
@@ -166,7 +165,7 @@ def test_a_renamed_source_is_reported_as_renamed(edited) -> None:
     assert "Renamed sources" in to_markdown(changes)
 
 
-def test_json_and_trig_carry_the_same_changes(edited) -> None:
+def test_json_and_trig_carry_the_same_changes(edited, replace_in) -> None:
     changes = edited(
         lambda root: replace_in(
             root / "sources" / "wh-2023-07.yaml", "status: signed", "status: declined"
