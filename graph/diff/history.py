@@ -131,7 +131,9 @@ def read_history(store: Path) -> list[dict]:
                 continue
             if isinstance(record, dict) and isinstance(record.get("date"), str):
                 out.append(record)
-    out.sort(key=lambda r: r["date"], reverse=True)
+    # Newest first; records of the same second keep their order in the file, newest first too.
+    order = {id(r): i for i, r in enumerate(out)}
+    out.sort(key=lambda r: (r["date"], order[id(r)]), reverse=True)
     return out
 
 

@@ -139,3 +139,53 @@ def test_malformed_filters_are_400_problems(client: TestClient, query: str) -> N
 
 def test_unacceptable_media_type_is_406(client: TestClient) -> None:
     assert client.get("/changes", headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_release_cli_writes_a_change_log_and_records_it(tmp_path: Path) -> None:
+    data, store = tmp_path / "data", tmp_path / "store"
+    (data / "entities").mkdir(parents=True)
+    (data / "sources").mkdir()
+    (data / "entities" / "registry.yaml").write_text("registry:\n  published: 2026-11-28\n")
+    (data / "entities" / "all.yaml").write_text(ENTITIES)
+    (data / "sources" / "wh-2023-07.yaml").write_text(SOURCE)
+    runner = CliRunner()
+
+    def ok(*args: str) -> str:
+        result = runner.invoke(cli, [*args, "--store", str(store)])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    ok("build", "--data", str(data))
+    ok("release", "--version", "1.0", "-o", str(tmp_path / "r1"), "--date", "2026-12-01")
+    (data / "sources" / "wh-2023-07.yaml").write_text(SOURCE.replace("2023-07-21", "2023-07-20"))
+    ok("build", "--data", str(data))
+    refused = runner.invoke(
+        cli, ["release", "--version", "1.1", "-o", str(tmp_path / "r1"), "--store", str(store)]
+    )
+    assert refused.exit_code == 1 and "not empty" in refused.output
+    ok(
+        "release",
+        "--version",
+        "1.1",
+        "-o",
+        str(tmp_path / "r2"),
+        "--previous",
+        str(tmp_path / "r1"),
+    )
+    changes_md = (tmp_path / "r2" / "CHANGES.md").read_text()
+    assert "govkg 1.0" in changes_md and "2023-07-20" in changes_md
+    assert 'version: "1.1"' in (tmp_path / "r2" / "CITATION.cff").read_text()
+    with TestClient(create_app(Settings(store=store))) as client:
+        records = client.get("/changes").json()["records"]
+    assert [(r["kind"], r["version"]) for r in records] == [
+        ("release", "1.1"),
+        ("build", None),
+        ("release", "1.0"),
+        ("build", None),
+    ]
+    assert records[0]["changes"][0]["aspects"] == ["date"]
+    diff = runner.invoke(
+        cli, ["diff", str(tmp_path / "r1" / "govkg-1.0.nq.gz"), str(store), "--format", "json"]
+    )
+    assert diff.exit_code == 0, diff.output
+    assert '"statements_changed": 1' in diff.stdout
