@@ -44,9 +44,10 @@ def bundled_inputs() -> dict[str, tuple[str, str]]:
         build_store(store)
     dump = DATA_DIR / "diff-bundled.nq"
     changed = DATA_DIR / "diff-bundled-changed.nq.gz"
-    side = load_side(store)
-    side.store.dump(str(dump), ox.RdfFormat.N_QUADS)
-    _mutate(side.store, changed, share=0.01, seed=2)
+    mem = ox.Store()
+    mem.bulk_load(input=b"\n".join(load_side(store).lines), format=ox.RdfFormat.N_QUADS)
+    mem.dump(str(dump), ox.RdfFormat.N_QUADS)
+    _mutate(mem, changed, share=0.01, seed=2)
     return {
         "bundled: store vs its own dump": (str(store), str(dump)),
         "bundled: dump vs changed .nq.gz": (str(dump), str(changed)),
@@ -90,8 +91,9 @@ def synthetic_inputs(size: int) -> tuple[str, str]:
     base = dataset(size)
     changed = DATA_DIR / f"diff-synthetic-{size_label(size)}-changed.nq.gz"
     if not changed.exists():
-        side = load_side(base)
-        _mutate(side.store, changed, share=0.01, seed=3)
+        mem = ox.Store()
+        mem.bulk_load(path=str(base), format=ox.RdfFormat.N_QUADS)
+        _mutate(mem, changed, share=0.01, seed=3)
     return str(base), str(changed)
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from govkg.graph.errors import InputError
 from govkg.graph.release_void import FileInfo, dataset_counts, describe
-from govkg.ontology import ONTOLOGY_GRAPH
+from govkg.ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
 
 VERSION_RE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_-]{0,63}$")
 DEFAULT_BASE = "https://w3id.org/govkg/releases/"
@@ -134,8 +134,11 @@ def _write_files(backend, tmp: Path, version: str, changes, previous: str | None
         ):
             backend.export(gz, fmt)
     onto = f"govkg-ontology-{version}.ttl"
-    with open(tmp / onto, "wb") as fh:
-        backend.export(fh, ox.RdfFormat.TURTLE, graph=str(ONTOLOGY_GRAPH))
+    if backend.has_graph(str(ONTOLOGY_GRAPH)):
+        with open(tmp / onto, "wb") as fh:
+            backend.export(fh, ox.RdfFormat.TURTLE, graph=str(ONTOLOGY_GRAPH))
+    else:  # a store loaded without the ontology graph: ship the ontology of this govkg
+        shutil.copyfile(ONTOLOGY_FILE, tmp / onto)
     infos = [_info(tmp / n, m, t) for n, _f, m, t in dumps]
     infos.append(_info(tmp / onto, "text/turtle", "the govkg ontology (Turtle)"))
     if changes is not None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import pyoxigraph as ox
 from govkg.graph.diff.model import (
@@ -33,7 +33,7 @@ from govkg.graph.diff.model import (
     TripleChange,
     aspect_of,
 )
-from govkg.graph.diff.sides import Side
+from govkg.graph.diff.sides import Side, canonical_line
 
 DCT_SOURCE = ox.NamedNode("http://purl.org/dc/terms/source")
 DCT_TITLE = ox.NamedNode("http://purl.org/dc/terms/title")
@@ -51,25 +51,32 @@ def compare(old: Side, new: Side) -> ChangeSet:
     """Everything that differs between ``old`` and ``new``, as a :class:`ChangeSet`.
 
     >>> import pyoxigraph as ox
-    >>> from govkg.graph.diff.sides import Side
-    >>> a, b = ox.Store(), ox.Store()
+    >>> from govkg.graph.diff.sides import Side, canonical_line
     >>> g = ox.NamedNode("https://example.org/g")
-    >>> b.add(ox.Quad(g, g, ox.Literal("x"), g))
-    >>> compare(Side("a", "dump", a), Side("b", "dump", b)).counts()["triples_added"]
+    >>> a = Side.from_quads("a", "dump", [])
+    >>> b = Side.from_quads("b", "dump", [ox.Quad(g, g, ox.Literal("x"), g)])
+    >>> compare(a, b).counts()["triples_added"]
     1
     """
     started = time.monotonic()
-    a, b = old.store, new.store
-    renames = detect_renames(a, b)
+    only_old = _canon(old.lines - new.lines, old)
+    only_new = _canon(new.lines - old.lines, new)
+    # Lines written differently for the same quad parse to the same quad and cancel out.
+    same = only_old & only_new
+    ctx_old, ctx_new = _context(old.lines, set()), _context(new.lines, set())
+    renames = detect_renames(ctx_old, ctx_new)
     mapper = Renamer(renames)
-
-    removed = [q for q in (mapper.quad(q) for q in _all(a)) if q not in b]
     if mapper:
-        added = [q for q in _all(b) if mapper.unquad(q) not in a]
+        removed = [
+            m for m in (mapper.quad(q) for q in only_old - same) if not _holds(new, only_new, m)
+        ]
+        added = [q for q in only_new - same if not _holds(old, only_old, mapper.unquad(q))]
     else:
-        added = [q for q in _all(b) if q not in a]
+        removed, added = list(only_old - same), list(only_new - same)
 
     subjects = {q.subject for q in removed} | {q.subject for q in added}
+    a = _context(old.lines, {mapper.un(s) for s in subjects}, base=ctx_old)
+    b = _context(new.lines, subjects, base=ctx_new)
     statements = {s for s in subjects if _is_statement(b, s) or _is_statement(a, mapper.un(s))}
     changes = [_statement_change(a, b, s, mapper) for s in sorted(statements, key=str)]
     triples = [
@@ -80,8 +87,8 @@ def compare(old: Side, new: Side) -> ChangeSet:
     ]
     triples.sort(key=lambda t: (t.graph or "", t.subject, t.predicate, t.object, t.change))
     result = ChangeSet(
-        old=_info(old),
-        new=_info(new),
+        old=_info(old, ctx_old),
+        new=_info(new, ctx_new),
         renamed=renames,
         statements=changes,
         triples=triples,
@@ -92,8 +99,67 @@ def compare(old: Side, new: Side) -> ChangeSet:
     return result
 
 
-def _all(store: ox.Store) -> Iterator[ox.Quad]:
-    return store.quads_for_pattern(None, None, None, None)
+def _canon(lines: set[bytes], side: Side) -> set[ox.Quad]:
+    """Parse N-Quads lines into quads; a syntax error names the side's file and line."""
+    if not lines:
+        return set()
+    ordered = list(lines)
+    try:
+        return set(ox.parse(b"\n".join(ordered), format=ox.RdfFormat.N_QUADS))
+    except SyntaxError as exc:
+        from govkg.graph.errors import ParseError, Problem
+
+        bad = ordered[exc.lineno - 1] if exc.lineno and exc.lineno <= len(ordered) else b""
+        text = bad.decode("utf-8", "replace")[:200]
+        problem = Problem(f"{exc.msg}: {text}", file=side.label)
+        raise ParseError(
+            f"{side.label} is not valid N-Quads; nothing was compared", problems=[problem]
+        ) from exc
+
+
+def _holds(side: Side, parsed: set[ox.Quad], quad: ox.Quad) -> bool:
+    """Whether ``side`` has ``quad`` (as its canonical line, or written otherwise)."""
+    return canonical_line(quad) in side.lines or quad in parsed
+
+
+#: Predicates whose quads every comparison needs: statements, sources, graphs and labels.
+CONTEXT_PREDICATES = {
+    f"<{iri}>".encode()
+    for iri in (
+        "http://purl.org/dc/terms/source",
+        "http://purl.org/dc/terms/title",
+        "https://w3id.org/govkg/ontology#graphOf",
+        "http://www.w3.org/2000/01/rdf-schema#label",
+    )
+}
+_TYPE = f"<{RDF_TYPE.value}>".encode()
+_SOURCE_CLASS = f"<{GK_SOURCE.value}> ".encode()
+
+
+def _context(lines: set[bytes], subjects: set, *, base: ox.Store | None = None) -> ox.Store:
+    """A small store of the quads a comparison reads: context predicates and ``subjects``.
+
+    Without ``base`` it holds the quads of :data:`CONTEXT_PREDICATES` and the ``gk:Source``
+    typings; with ``base`` it is ``base`` plus every quad whose subject is in ``subjects``.
+    """
+    wanted = {str(s).encode() for s in subjects}
+    picked = []
+    if base is None:
+        for line in lines:
+            parts = line.split(b" ", 2)
+            if len(parts) == 3 and (
+                parts[1] in CONTEXT_PREDICATES
+                or (parts[1] == _TYPE and parts[2].startswith(_SOURCE_CLASS))
+            ):
+                picked.append(line)
+        store = ox.Store()
+    else:
+        if wanted:
+            picked = [line for line in lines if line[: line.find(b" ")] in wanted]
+        store = base  # extended in place: the context quads are a subset of the side anyway
+    if picked:
+        store.bulk_extend(ox.parse(b"\n".join(picked), format=ox.RdfFormat.N_QUADS))
+    return store
 
 
 def _graph(q: ox.Quad) -> str | None:
@@ -150,13 +216,12 @@ def _props(quads: Iterable[ox.Quad]) -> dict[str, set[str]]:
     return dict(out)
 
 
-def _info(side: Side) -> SideInfo:
-    store = side.store
+def _info(side: Side, store: ox.Store) -> SideInfo:
     statements = {q.subject for q in store.quads_for_pattern(None, DCT_SOURCE, None, None)}
     return SideInfo(
         label=side.label,
         kind=side.kind,
-        quads=len(store),
+        quads=side.quad_count,
         statements=len(statements),
         sources=len(_sources(store)),
     )

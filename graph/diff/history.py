@@ -175,12 +175,11 @@ def recording_build(store: Path) -> Iterator[None]:
     store or to write the history is logged, never raised. When the build itself fails nothing
     is recorded.
     """
-    import pyoxigraph as ox
     from govkg.graph.diff.sides import Side, load_store
 
     store = Path(store)
     try:
-        before = load_store(store) if store.is_dir() else Side("(no store)", "store", ox.Store())
+        before = load_store(store) if store.is_dir() else Side.from_quads("(none)", "store", [])
     except Exception as exc:  # noqa: BLE001 - recording must never break a build
         log.warning("change history: cannot read %s before the build: %s", store, exc)
         before = None

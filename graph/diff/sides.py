@@ -1,10 +1,10 @@
 """The two sides of a diff: a store, an RDF dump or a git revision, each read into memory.
 
-Why an in-memory Oxigraph store per side rather than Python sets of quads: membership tests
-(``quad in store``) run in Rust over compact indexes, so comparing two million-triple sides
-costs two passes of cheap lookups and a few hundred megabytes, not gigabytes of Python tuples.
-Everything a side needs beyond that (its statements, sources, labels) is read from the same
-store with index scans.
+Why a set of canonical N-Quads lines per side rather than a store or Python quad objects:
+loading a million quads into an Oxigraph store, or creating a million Python ``Quad``
+objects, costs seconds each, while splitting N-Quads bytes into a set of lines and taking set
+differences runs at C speed. Only the lines that differ, and the few lines a comparison needs
+around them (statements, sources, labels), are parsed (:mod:`govkg.graph.diff.compare`).
 
 A side is named by the user as
 
@@ -52,16 +52,46 @@ _BOMS = (
 
 @dataclass
 class Side:
-    """One side of a diff: what the user named, what kind it is, and its quads in memory."""
+    """One side of a diff: what the user named, what kind it is, and its quads as N-Quads lines.
+
+    ``lines`` holds one line per quad, without the newline, in Oxigraph's canonical N-Quads
+    (``<s> <p> <o> <g> .``, single spaces), so equal quads are equal byte strings and two sides
+    are compared with C-speed set operations. Dumps already in that shape are read as they
+    are; lines written differently (other escapes, say) are parsed when they differ from the
+    other side, so they never show as false changes.
+    """
 
     label: str
     kind: str  # "store" | "dump" | "git" | "curated"
-    store: ox.Store
+    lines: set[bytes]
 
     @property
     def quad_count(self) -> int:
         """Quads on this side (all graphs)."""
-        return len(self.store)
+        return len(self.lines)
+
+    @classmethod
+    def from_nquads(cls, label: str, kind: str, data: bytes) -> Side:
+        """A side from N-Quads bytes (one quad a line; empty lines are dropped)."""
+        lines = set(data.split(b"\n"))
+        lines.discard(b"")
+        return cls(label, kind, lines)
+
+    @classmethod
+    def from_quads(cls, label: str, kind: str, quads: Iterable[ox.Quad]) -> Side:
+        """A side from pyoxigraph quads (serialised once, natively)."""
+        return cls.from_nquads(label, kind, ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+
+
+def canonical_line(quad: ox.Quad) -> bytes:
+    """The N-Quads line of a quad as :attr:`Side.lines` holds it.
+
+    >>> import pyoxigraph as ox
+    >>> n = ox.NamedNode("https://example.org/x")
+    >>> canonical_line(ox.Quad(n, n, ox.Literal("a"), n))
+    b'<https://example.org/x> <https://example.org/x> "a" <https://example.org/x> .'
+    """
+    return (str(quad) + " .").encode("utf-8")
 
 
 def load_side(spec: str | Path, *, repo: Path | None = None) -> Side:
@@ -84,23 +114,22 @@ def load_side(spec: str | Path, *, repo: Path | None = None) -> Side:
 
 
 def load_store(path: Path) -> Side:
-    """A built store, copied into memory through the storage layer's ``quads()``."""
+    """A built store, exported natively as N-Quads through the storage layer."""
     from govkg.graph.store.backend import open_backend
 
     backend = open_backend(path, read_only=True, create=False)
-    mem = ox.Store()
-    mem.bulk_extend(backend.quads())
+    buffer = io.BytesIO()
+    backend.export(buffer, ox.RdfFormat.N_QUADS)
     del backend
-    return Side(label=str(path), kind="store", store=mem)
+    return Side.from_nquads(str(path), "store", buffer.getvalue())
 
 
 def load_curated(path: Path, label: str | None = None) -> Side:
     """A curated data directory (``entities/`` and ``sources/``), compiled (no ontology)."""
     from govkg.graph.curated import compile_data
 
-    mem = ox.Store()
-    mem.bulk_extend(_relocated(compile_data(path).iter_quads(), Path(path)))
-    return Side(label=label or str(path), kind="curated", store=mem)
+    quads = _relocated(compile_data(path).iter_quads(), Path(path))
+    return Side.from_quads(label or str(path), "curated", quads)
 
 
 def dump_format(path: Path) -> tuple[ox.RdfFormat, bool]:
@@ -133,18 +162,42 @@ def load_dump(path: Path) -> Side:
         )
     with _open_dump(path, gzipped) as stream:
         check_text(stream.peek(SNIFF_BYTES)[:SNIFF_BYTES], str(path))
-        mem = ox.Store()
         try:
-            mem.bulk_extend(ox.parse(stream, format=fmt))
+            data = stream.read(MAX_DUMP_BYTES + 1)
+        except (OSError, EOFError, gzip.BadGzipFile) as exc:
+            raise ParseError(f"{path}: could not be read ({exc})") from exc
+    if len(data) > MAX_DUMP_BYTES:
+        raise InputError(
+            f"{path}: decompresses to more than the diff's limit of {MAX_DUMP_BYTES:,} bytes "
+            "(GOVKG_DIFF_MAX_BYTES)"
+        )
+    if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.N_TRIPLES) and _looks_canonical(data):
+        side = Side.from_nquads(str(path), "dump", data)
+    else:
+        try:
+            text = ox.serialize(ox.parse(data, format=fmt), format=ox.RdfFormat.N_QUADS)
         except SyntaxError as exc:
             from govkg.graph.store.embedded import parse_error
 
             raise parse_error(exc, str(path), fmt) from exc
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
-            raise ParseError(f"{path}: could not be read ({exc})") from exc
-    if len(mem) == 0:
+        side = Side.from_nquads(str(path), "dump", text)
+    del data
+    if not side.lines:
         raise InputError(f"{path}: holds no triples; expected an RDF dump ({fmt.name})")
-    return Side(label=str(path), kind="dump", store=mem)
+    return side
+
+
+def _looks_canonical(data: bytes) -> bool:
+    """Whether N-Quads bytes are one quad a line, single-spaced, no comments (C-speed checks).
+
+    Such lines are compared as they are; anything else is parsed and re-serialised first.
+    """
+    if b"\t" in data or b"\r" in data or b"  " in data or data.startswith(b"#"):
+        return False
+    if b"\n#" in data or b"\n\n" in data or b"\n " in data:
+        return False
+    body = data if data.endswith(b"\n") else data + b"\n"
+    return body.count(b"\n") == body.count(b" .\n")
 
 
 def _open_dump(path: Path, gzipped: bool) -> io.BufferedReader:
@@ -221,16 +274,13 @@ def load_revision(rev: str, *, repo: Path | None = None) -> Side:
                 f"the curated data at {rev!r} does not compile with this govkg: {exc.message}",
                 problems=exc.problems,
             ) from exc
-        mem = ox.Store()
-        mem.bulk_extend(_relocated(compiled.iter_quads(), data_dir))
+        quads = list(_relocated(compiled.iter_quads(), data_dir))
         ontology = Path(tmp) / "ontology" / "govkg.ttl"
         if ontology.is_file():
-            mem.bulk_load(
-                path=str(ontology),
-                format=ox.RdfFormat.TURTLE,
-                to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)),
-            )
-    return Side(label=f"git:{rev} ({sha[:10]})", kind="git", store=mem)
+            graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
+            for t in ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE):
+                quads.append(ox.Quad(t.subject, t.predicate, t.object, graph))
+    return Side.from_quads(f"git:{rev} ({sha[:10]})", "git", quads)
 
 
 def _relocated(quads: Iterable[ox.Quad], data_dir: Path) -> Iterator[ox.Quad]:
