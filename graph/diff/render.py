@@ -110,9 +110,9 @@ def _name(changes: ChangeSet, iri: str) -> str:
 def _line(changes: ChangeSet, item: StatementChange | TripleChange) -> str:
     if isinstance(item, TripleChange):
         sign = "+" if item.change == "added" else "−"
-        return (
-            f"- {sign} triple `{short(item.subject)} {short(item.predicate)} {short(item.object)}`"
-        )
+        obj = short(item.object)
+        obj = json.dumps(obj, ensure_ascii=False) if item.object.startswith('"') else obj
+        return f"- {sign} triple `{short(item.subject)} {short(item.predicate)} {obj}`"
     kind = ", ".join(short(f"<{t}>") for t in item.types) or "statement"
     about = ", ".join(changes.labels.get(e, short(f"<{e}>")) for e in item.entities)
     head = f"- {item.change} {kind} `{short(f'<{item.iri}>')}`" + (

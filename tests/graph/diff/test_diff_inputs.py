@@ -124,3 +124,24 @@ def test_missing_inputs_are_named(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["diff", "--rev", "no-such-rev-xyz", str(tmp_path)])
     assert result.exit_code == 1
     assert "no-such-rev-xyz" in result.output
+
+
+def test_n_quads_written_differently_are_the_same_quads(tmp_path: Path) -> None:
+    canonical = tmp_path / "a.nq"
+    canonical.write_text('<http://e.org/s> <http://e.org/p> "caf\u00e9" <http://e.org/g> .\n')
+    other = tmp_path / "b.nq"  # an escape, tabs and a comment: same quad, other bytes
+    other.write_text(
+        '# a comment\n<http://e.org/s>\t<http://e.org/p>\t"caf\\u00E9"\t<http://e.org/g>.\n'
+    )
+    changes = compare(load_side(canonical), load_side(other))
+    assert changes.empty
+
+
+def test_a_syntax_error_in_n_quads_names_the_file(tmp_path: Path) -> None:
+    good = tmp_path / "good.nq"
+    good.write_text("<http://e.org/s> <http://e.org/p> <http://e.org/o> .\n")
+    bad = tmp_path / "bad.nq"
+    bad.write_text('<http://e.org/s> <http://e.org/p> "unterminated .\n')
+    with pytest.raises(ParseError, match="bad.nq") as info:
+        compare(load_side(good), load_side(bad))
+    assert "unterminated" in str(info.value)
