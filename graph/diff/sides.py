@@ -1,4 +1,4 @@
-"""The two sides of a diff: a store, an RDF dump or a git revision, each read into memory.
+"""The two sides of a diff: a store, a data directory, a dump or a git revision, as N-Quads lines.
 
 Why a set of canonical N-Quads lines per side rather than a store or Python quad objects:
 loading a million quads into an Oxigraph store, or creating a million Python ``Quad``
@@ -11,8 +11,8 @@ A side is named by the user as
 - a **store directory** (``.govkg/store``), opened read-only: a running server may share it;
 - a **curated data directory** (one with ``entities/`` or ``sources/``), compiled;
 - a **dump file** in N-Quads, TriG, N-Triples or Turtle, optionally gzipped (``.nq.gz``):
-  streamed, checked first for being empty, binary or not UTF-8, and refused above
-  :data:`MAX_DUMP_BYTES` (``GOVKG_DIFF_MAX_BYTES``);
+  checked first for being empty, binary or not UTF-8, and refused above
+  :data:`MAX_DUMP_BYTES` (``GOVKG_DIFF_MAX_BYTES``, on the file and on its gzip content);
 - a **git revision** of the curated data (``git:v0.1``, or ``--rev v0.1`` on the command line):
   ``graph/data`` and ``ontology/govkg.ttl`` as they were at that commit, compiled with today's
   compiler.
@@ -35,8 +35,9 @@ from typing import BinaryIO
 import pyoxigraph as ox
 from govkg.graph.errors import InputError, NotFoundError, ParseError, UnsupportedFormatError
 
-#: Largest dump file a diff reads (bytes on disk). A side lives in memory: about 300 bytes a
-#: quad, so the default (2 GiB of N-Quads, some 15M quads) already needs several GB of RAM.
+#: Largest dump a diff reads (bytes on disk, and uncompressed). A side is held in memory as its
+#: N-Quads lines (about twice their size), so the default, 2 GiB of N-Quads or some 12M quads,
+#: already needs several GB of RAM.
 MAX_DUMP_BYTES = int(os.environ.get("GOVKG_DIFF_MAX_BYTES", str(2 * 1024**3)))
 #: How much of a dump is read to recognise an empty, binary or non-UTF-8 file before parsing.
 SNIFF_BYTES = 64 * 1024
@@ -192,9 +193,10 @@ def _looks_canonical(data: bytes) -> bool:
 
     Such lines are compared as they are; anything else is parsed and re-serialised first.
     """
-    if b"\t" in data or b"\r" in data or b"  " in data or data.startswith(b"#"):
+    # Every line ending in " ." (the counts below) already rules out empty lines and CR LF.
+    if data.startswith((b"#", b" ")) or b"\t" in data or b"  " in data:
         return False
-    if b"\n#" in data or b"\n\n" in data or b"\n " in data:
+    if b"\n#" in data or b"\n " in data:
         return False
     body = data if data.endswith(b"\n") else data + b"\n"
     return body.count(b"\n") == body.count(b" .\n")
