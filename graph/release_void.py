@@ -169,4 +169,4 @@ def describe(
             )
         )
         triples.append(ox.Triple(checksum, node(NS["spdx"] + "checksumValue"), lit(f.sha256)))
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(NS))
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(NS)) or b""

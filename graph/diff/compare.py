@@ -71,7 +71,9 @@ def compare(old: Side, new: Side) -> ChangeSet:
     else:
         removed, added = list(only_old - same), list(only_new - same)
 
-    subjects = {q.subject for q in removed} | {q.subject for q in added}
+    subjects: set[ox.NamedNode | ox.BlankNode] = {
+        q.subject for q in [*removed, *added] if isinstance(q.subject, ox.NamedNode | ox.BlankNode)
+    }
     statements = {s for s in subjects if ib.is_statement(s) or ia.is_statement(mapper.un(s))}
     changes = [
         _statement_change(ia.detail, ib.detail, s, mapper)

@@ -142,7 +142,8 @@ class ChangeSet:
     def by_source(self) -> dict[str | None, list[StatementChange | TripleChange]]:
         """Every change grouped by its source (sorted by source IRI; ``None`` last)."""
         groups: dict[str | None, list[StatementChange | TripleChange]] = defaultdict(list)
-        for change in [*self.statements, *self.triples]:
+        everything: list[StatementChange | TripleChange] = [*self.statements, *self.triples]
+        for change in everything:
             groups[self.source_of(change)].append(change)
         return dict(sorted(groups.items(), key=lambda kv: (kv[0] is None, kv[0] or "")))
 

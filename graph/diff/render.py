@@ -189,7 +189,7 @@ def to_trig(changes: ChangeSet, *, when: datetime | None = None) -> bytes:
         say(node(r.new), PROV + "alternateOf", node(r.old))
         say(node(r.new), DIFF + "renamedFrom", node(r.old))
     quads += _change_graphs(changes, act, say)
-    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_PREFIXES)
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_PREFIXES) or b""
 
 
 _INT = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")

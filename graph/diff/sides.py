@@ -81,7 +81,8 @@ class Side:
     @classmethod
     def from_quads(cls, label: str, kind: str, quads: Iterable[ox.Quad]) -> Side:
         """A side from pyoxigraph quads (serialised once, natively)."""
-        return cls.from_nquads(label, kind, ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
+        return cls.from_nquads(label, kind, data)
 
 
 def canonical_line(quad: ox.Quad) -> bytes:
@@ -181,7 +182,7 @@ def load_dump(path: Path) -> Side:
             from govkg.graph.store.embedded import parse_error
 
             raise parse_error(exc, str(path), fmt) from exc
-        side = Side.from_nquads(str(path), "dump", text)
+        side = Side.from_nquads(str(path), "dump", text or b"")
     del data
     if not side.lines:
         raise InputError(f"{path}: holds no triples; expected an RDF dump ({fmt.name})")
