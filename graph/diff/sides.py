@@ -27,6 +27,7 @@ import os
 import subprocess
 import tarfile
 import tempfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,11 +164,12 @@ def load_dump(path: Path) -> Side:
             "(GOVKG_DIFF_MAX_BYTES); diff the stores instead"
         )
     with _open_dump(path, gzipped) as stream:
-        check_text(stream.peek(SNIFF_BYTES)[:SNIFF_BYTES], str(path))
         try:
+            check_text(stream.peek(SNIFF_BYTES)[:SNIFF_BYTES], str(path))
             data = stream.read(MAX_DUMP_BYTES + 1)
-        except (OSError, EOFError, gzip.BadGzipFile) as exc:
-            raise ParseError(f"{path}: could not be read ({exc})") from exc
+        except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+            what = "a damaged gzip file" if gzipped else "could not be read"
+            raise ParseError(f"{path}: {what} ({exc}); nothing was compared") from exc
     if len(data) > MAX_DUMP_BYTES:
         raise InputError(
             f"{path}: decompresses to more than the diff's limit of {MAX_DUMP_BYTES:,} bytes "

@@ -189,3 +189,28 @@ def test_release_cli_writes_a_change_log_and_records_it(tmp_path: Path) -> None:
     )
     assert diff.exit_code == 0, diff.output
     assert '"statements_changed": 1' in diff.stdout
+
+
+@pytest.mark.parametrize("bad", ["binary-previous", "missing-rev", "not-a-release"])
+def test_release_with_a_bad_previous_writes_nothing(built: Path, tmp_path: Path, bad: str) -> None:
+    previous = tmp_path / "previous"
+    previous.mkdir()
+    if bad == "binary-previous":
+        (previous / "govkg-0.9.nq.gz").write_bytes(b"\x1f\x8b" + bytes(range(256)) * 8)
+        args = ["--previous", str(previous)]
+    elif bad == "missing-rev":
+        args = ["--previous-rev", "no-such-revision-xyz"]
+    else:
+        args = ["--previous", str(previous)]
+    out = tmp_path / "release"
+    history = built.with_name(built.name + ".changes.jsonl").read_bytes()
+    result = CliRunner().invoke(
+        cli, ["release", "--version", "2.0", "-o", str(out), "--store", str(built), *args]
+    )
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    named = {"binary-previous": "govkg-0.9.nq.gz", "missing-rev": "no-such-revision-xyz"}
+    assert named.get(bad, "not a govkg release") in result.output
+    assert not out.exists()
+    assert not list(tmp_path.glob(".release.tmp-*"))
+    assert built.with_name(built.name + ".changes.jsonl").read_bytes() == history

@@ -81,6 +81,7 @@ BAD_INPUTS = {
     "latin1.nt": ('<a:b> <a:c> "caf\u00e9" .\n'.encode("latin-1"), "not UTF-8"),
     "broken.trig": (b"<a:b> <a:c> .\n", "not valid"),
     "plain.nq.gz": (b"<a:b> <a:c> <a:d> .\n", "not gzip-compressed"),
+    "damaged.nq.gz": (b"\x1f\x8b" + bytes(range(256)) * 8, "damaged gzip"),
 }
 
 
