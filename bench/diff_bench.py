@@ -150,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
             f"Peak RSS of the benchmark process: {peak:,.0f} MB. {machine_line()}",
             "",
             "A `git:REV` side adds `git archive` and the compilation of the curated data at that "
-            "revision with SHACL validation (the `git:HEAD` row).",
+            "revision (without the SHACL shapes; the `git:HEAD` row). CPU time is what the "
+            "diff itself costs; the wall time on top of it is waiting for a core while other "
+            "work runs (see the load average).",
         ]
     )
     if not args.no_write:
