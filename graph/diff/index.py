@@ -25,7 +25,7 @@ SOURCE_CLASS = b"<https://w3id.org/govkg/ontology#Source> "
 _CONTEXT = frozenset({SOURCE_P, TITLE_P, LABEL_P, TYPE_P, GRAPH_OF_P})
 
 
-def term_key(term: ox.NamedNode | ox.BlankNode | str) -> bytes:
+def term_key(term: ox.NamedNode | ox.BlankNode | ox.Triple | str) -> bytes:
     """The bytes a term has at the start of a canonical line (``<iri>`` or ``_:b0``).
 
     >>> term_key("https://example.org/x")

@@ -219,9 +219,11 @@ def _change_graphs(changes: ChangeSet, act: str, say) -> list[ox.Quad]:  # type:
                             (f"<{s.iri}>", f"<{p.property}>", v)
                         )
         else:
-            for p, values in s.values.items():
+            for prop, values in s.values.items():
                 for v in values:
-                    groups.setdefault((s.change, s.graph), []).append((f"<{s.iri}>", f"<{p}>", v))
+                    groups.setdefault((s.change, s.graph), []).append(
+                        (f"<{s.iri}>", f"<{prop}>", v)
+                    )
     for t in changes.triples:
         groups.setdefault((t.change, t.graph), []).append((t.subject, t.predicate, t.object))
     out: list[ox.Quad] = []
