@@ -146,3 +146,25 @@ def test_a_syntax_error_in_n_quads_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(ParseError, match="bad.nq") as info:
         compare(load_side(good), load_side(bad))
     assert "unterminated" in str(info.value)
+
+
+def test_cli_formats_and_exit_code(tmp_path: Path) -> None:
+    old = tmp_path / "old.nq"
+    old.write_text("<http://e.org/s> <http://e.org/p> <http://e.org/o> <http://e.org/g> .\n")
+    new = tmp_path / "new.nq.gz"
+    with gzip.open(new, "wt") as fh:
+        fh.write("<http://e.org/s> <http://e.org/p> <http://e.org/o2> <http://e.org/g> .\n")
+    runner = CliRunner()
+    same = runner.invoke(app, ["diff", str(old), str(old), "--exit-code"])
+    assert same.exit_code == 0, same.output
+    changed = runner.invoke(app, ["diff", str(old), str(new), "--exit-code", "--format", "json"])
+    assert changed.exit_code == 3, changed.output
+    assert '"triples_added": 1' in changed.stdout and '"triples_removed": 1' in changed.stdout
+    out = tmp_path / "changes.trig"
+    trig = runner.invoke(app, ["diff", str(old), str(new), "--format", "trig", "-o", str(out)])
+    assert trig.exit_code == 0, trig.output
+    store = ox.Store()
+    store.load(out.read_bytes(), format=ox.RdfFormat.TRIG)
+    assert len(list(store.named_graphs())) == 3  # the description, one added, one removed
+    bad = runner.invoke(app, ["diff", str(old), str(new), "--format", "xml"])
+    assert bad.exit_code == 2
