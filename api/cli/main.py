@@ -19,6 +19,7 @@ from govkg.api.cli.analysis import register as register_analysis
 from govkg.api.cli.changes import register as register_changes
 from govkg.api.cli.common import configure, handled
 from govkg.api.cli.data import register as register_data
+from govkg.api.cli.draft import register as register_draft
 from govkg.api.cli.importing import register as register_import
 from govkg.api.cli.push import register as register_push
 from govkg.api.cli.query import register as register_query
@@ -90,6 +91,7 @@ register_push(app)
 register_analysis(app)
 register_viz(app)
 register_import(app)
+register_draft(app)
 register_changes(app)
 
 
