@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from govkg.graph.curated.checks import Checker, concept_index, did_you_mean
 from govkg.graph.curated.entities import Registry, compile_entities, declare_entities
+from govkg.graph.curated.epistemic import emit_epistemic
 from govkg.graph.curated.loader import display_path, load_yaml
 from govkg.graph.curated.output import Output, Quad
 from govkg.graph.curated.sources import PendingTension, SourceResult, compile_source
@@ -94,6 +95,7 @@ def run(data_dir: Path, files: list[Path] | None = None, *, shacl: bool = True) 
     for result in comp.sources:
         for tension in result.tensions:
             _resolve_tension(tension, targets, comp.out, problems)
+    emit_epistemic([f for r in comp.sources for f in r.facts], comp.out)
     keep = _focus(files, reg)
     if keep is not None:
         problems[:] = [p for p in problems if p.file is None or p.file in keep]
