@@ -179,6 +179,7 @@ def test_developers_by_stance(store: Store) -> None:
     )
     assert ids(resistant.column("developer")) == ["meta"]
     assert resistant.rows[0]["sources"] == G + "src-b"
+    assert resistant.rows[0]["statements"]
 
 
 def test_commitment_signatories(store: Store) -> None:
