@@ -279,13 +279,13 @@ def test_regulatory_gap(store: Store) -> None:
         "google",
         "hf",
         "meta",
-        "microsoft",
         "mistral",  # its agreement ended 2024-12-31
         "nvidia",
     ]
     assert by(r, "developer")["meta"]["openModels"] == 2
     mid = run_question(store, "regulatory-gap", {"as_of": "2024-06-01"})
-    assert sorted(ids(mid.column("developer"))) == ["hf", "meta", "microsoft"]
+    # microsoft's only open model (phi-x) is undated: not in an as-of answer (issue 14)
+    assert sorted(ids(mid.column("developer"))) == ["hf", "meta"]
 
 
 # -- parameters and serialisation -------------------------------------------------------------

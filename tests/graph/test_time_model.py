@@ -144,6 +144,15 @@ def test_two_publishers_corroborate_a_fact(store: Store) -> None:
     found = list(store.query(q))
     assert found
     assert all(int(r["n"].value) >= 2 for r in found)
+    # the answers: corroborated_only keeps exactly the corroborated participations
+    every = run_question(store, "commitment-signatories").to_json_obj()["rows"]
+    only = run_question(store, "commitment-signatories", {"corroborated_only": "true"})
+    rows = only.to_json_obj()["rows"]
+    assert rows and {r["epistemic"] for r in rows} == {"corroborated"}
+    assert len(rows) == sum(r["epistemic"] == "corroborated" for r in every) < len(every)
+    # two statements of the same signing, from sources of two different publishers
+    paris_france = {r["sources"] for r in rows if r["party"].endswith("/france-government")}
+    assert len(paris_france) == 2
 
 
 @pytest.mark.parametrize(
