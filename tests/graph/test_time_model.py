@@ -109,8 +109,8 @@ def test_evaluated_after_deployment_only_is_not_unreviewed(store: Store) -> None
     assert after["deepseek-r1"]["review"] == "evaluated after deployment only"
 
 
-def _heads(store: Store, day: str) -> list[str]:
-    params = {"as_of": day, "organisation": "us-department-of-commerce"}
+def _heads(store: Store, day: str, org: str = "us-department-of-commerce") -> list[str]:
+    params = {"as_of": day, "organisation": org}
     rows = run_question(store, "office-holders", params).to_json_obj()["rows"]
     return [r["person"].removeprefix(ID) for r in rows]
 
@@ -121,6 +121,14 @@ def test_office_terms_give_one_head_at_a_time(store: Store) -> None:
     assert _heads(store, "2025-02-20") == ["gina-raimondo"]
     assert _heads(store, "2025-02-21") == ["howard-lutnick"]
     assert _heads(store, "2026-12-04") == ["howard-lutnick"]
+    assert _heads(store, "2025-01-19", "eop") == ["joe-biden"]
+    assert _heads(store, "2025-01-20", "eop") == ["donald-trump"]
+    # a head whose term start no source gives is only a possible holder
+    possible = run_question(
+        store, "office-holders", {"as_of": "2026-12-04", "certainty": "possible"}
+    ).to_json_obj()["rows"]
+    zuckerberg = [r for r in possible if r["person"] == ID + "mark-zuckerberg"]
+    assert [r["asOfCertainty"] for r in zuckerberg] == ["possible"]
 
 
 def test_epistemic_status_in_answers(store: Store) -> None:
