@@ -49,6 +49,10 @@ def test_open_weights_without_review_matches_the_table(store: Store, day: str) -
     assert want, day
     assert sorted(set(got) - set(want)) == [] and sorted(set(want) - set(got)) == []
     assert {m: r["review"] for m, r in got.items()} == want
+    with FIXTURE.open(encoding="utf-8") as fh:
+        cited = {r["model"]: r["source_id"] for r in csv.DictReader(fh) if r["as_of"] == day}
+    for model, source_id in cited.items():  # the row cites the source the table names
+        assert f"/graph/{source_id}" in got[model]["sources"], (day, model)
     assert {r["asOfCertainty"] for r in got.values()} == {"certain"}
 
 
@@ -86,6 +90,23 @@ def test_weights_published_after_an_api_release(store: Store) -> None:
     # Grok-1: weights released 2024-03-17 (its earlier service has no date in the data)
     assert "grok-1" not in owwr(store, as_of="2024-03-16", certainty="possible")
     assert "grok-1" in owwr(store, as_of="2024-03-17")
+
+
+def test_known_as_of_keeps_only_sources_published_by_then(store: Store) -> None:
+    # Grok-2's weights are dated by a source published in 2025-08 (month precision): it is known
+    # for certain only from 2025-08-31
+    assert "grok-2" in owwr(store, as_of="2025-09-01", known_as_of="2025-08-31")
+    assert "grok-2" not in owwr(store, as_of="2025-09-01", known_as_of="2025-08-15")
+    # what could be written on 2024-06-01 about 2024-06-01 is a subset of what is known today
+    then = owwr(store, as_of="2024-06-01", known_as_of="2024-06-01")
+    assert set(then) <= set(owwr(store, as_of="2024-06-01"))
+
+
+def test_meta_is_listed_once_per_stance(store: Store) -> None:
+    rows = run_question(store, "developers-by-stance", {"as_of": "2026-12-04"})
+    meta = [r for r in rows.to_json_obj()["rows"] if r["developer"] == ID + "meta"]
+    assert len(meta) == 1
+    assert len(meta[0]["statements"].split()) == 2  # the article says it twice
 
 
 def _anthropic(store: Store, **params: str) -> dict:
