@@ -193,12 +193,12 @@ def test_export_and_stats(store: Path, tmp_path: Path) -> None:
     out = tmp_path / "dump.nq"
     r = runner.invoke(app, ["--store", str(store), "export", "-o", str(out)])
     assert r.exit_code == 0, r.output
-    assert out.read_text().count("\n") == 192 + 1023
+    assert out.read_text().count("\n") == 192 + 1168
     assert not (tmp_path / "dump.nq.partial").exists()
     stats = runner.invoke(app, ["--store", str(store), "stats", "--format", "json"])
     data = json.loads(stats.output)
-    assert data["total"] == 192 + 1023
-    assert data["graphs"][str(ONTOLOGY_GRAPH)] == 1023
+    assert data["total"] == 192 + 1168
+    assert data["graphs"][str(ONTOLOGY_GRAPH)] == 1168
 
 
 def test_bundled_data_llama_unreviewed_gpt4o_not(tmp_path: Path) -> None:
