@@ -98,7 +98,19 @@ from govkg.ontology import ONTOLOGY_GRAPH
 #: Links to web pages: kept as the ``url`` attribute, not as edges to page nodes.
 LINK_PREDICATES = {GK_NS + "url", GK_NS + "homepage", "http://xmlns.com/foaf/0.1/page"}
 #: When a node has several values (two sources disagree), keep the earliest start / latest end.
-_PICK = {"release_date": min, "date": min, "valid_from": min, "valid_until": max}
+_PICK = {
+    "release_date": min,
+    "date": min,
+    "valid_from": min,
+    "valid_until": max,
+    # time model (issue 14): a source dating the interval's end earliest decides certainty
+    "release_date_latest": min,
+    "date_latest": min,
+    "weights_from": min,
+    "weights_from_latest": min,
+    "tested_until": min,
+    "tested_until_latest": min,
+}
 
 #: Literal-valued predicates copied onto nodes as ISO strings, by attribute name.
 DATE_ATTRS = {
@@ -106,6 +118,12 @@ DATE_ATTRS = {
     GK_NS + "date": "date",
     GK_NS + "validFrom": "valid_from",
     GK_NS + "validUntil": "valid_until",
+    GK_NS + "releaseDateLatest": "release_date_latest",
+    GK_NS + "dateLatest": "date_latest",
+    GK_NS + "weightsAvailableFrom": "weights_from",
+    GK_NS + "weightsAvailableFromLatest": "weights_from_latest",
+    GK_NS + "testedUntil": "tested_until",
+    GK_NS + "testedUntilLatest": "tested_until_latest",
 }
 
 # What a quad's predicate makes of it, decided once per predicate (see ``_collect``).

@@ -43,7 +43,10 @@ from govkg.ontology import PREFIXES, concept_iri, entity_iri
 from govkg.ontology.sparql_files import header_fields, sparql_files
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-PARAM_TYPES = ("date", "boolean", "integer", "string", "iri", "entity", "concept")
+PARAM_TYPES = ("date", "boolean", "integer", "string", "iri", "entity", "concept", "choice")
+#: ``choice(a,b,...)``: one of a fixed list of words, bound as a plain string (issue 14:
+#: ``certainty`` is ``choice(certain,possible)``).
+_CHOICE = re.compile(r"^choice\(([a-z0-9_,\-\s]+)\)$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 _TRUE = {"true", "1", "yes", "y", "on"}
 _FALSE = {"false", "0", "no", "n", "off"}
@@ -58,6 +61,7 @@ class Param:
     default: str | None
     help: str
     required: bool = False
+    choices: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """``name (type, default X)`` for listings and error messages."""
@@ -67,7 +71,8 @@ class Param:
             extra = "optional"
         else:
             extra = f"default {self.default}"
-        return f"{self.name} ({self.type}, {extra})"
+        kind = f"one of {', '.join(self.choices)}" if self.choices else self.type
+        return f"{self.name} ({kind}, {extra})"
 
 
 @dataclass(frozen=True)
@@ -159,7 +164,10 @@ def _parse_param(path: Path | Traversable, lineno: int, value: str) -> Param:
             problems=[Problem("malformed '# param:' line", file=str(path), line=lineno)],
         )
     name, type_, default, help_ = parts
-    if type_ not in PARAM_TYPES:
+    choices: tuple[str, ...] = ()
+    if m := _CHOICE.match(type_):
+        type_, choices = "choice", tuple(c.strip() for c in m.group(1).split(",") if c.strip())
+    if type_ not in PARAM_TYPES or (type_ == "choice" and not choices):
         raise DataValidationError(
             f"{path.name}:{lineno}: parameter {name!r} has unknown type {type_!r}",
             problems=[
@@ -173,7 +181,12 @@ def _parse_param(path: Path | Traversable, lineno: int, value: str) -> Param:
         )
     required = default == "required"
     return Param(
-        name, type_, None if default in ("-", "", "required") else default, help_, required
+        name,
+        type_,
+        None if default in ("-", "", "required") else default,
+        help_,
+        required,
+        choices,
     )
 
 
@@ -239,6 +252,10 @@ def bind_value(question: Question, param: Param, value: str) -> ox.NamedNode | o
         return ox.Literal(str(int(text)), datatype=ox.NamedNode(XSD + "integer"))
     if param.type == "string":
         return ox.Literal(value)
+    if param.type == "choice":
+        if text.lower() not in param.choices:
+            raise bad(f"one of {', '.join(param.choices)}")
+        return ox.Literal(text.lower())
     if param.type == "iri" or text.startswith(("http://", "https://")):
         # entity / concept params also take a full IRI, for convenience
         if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.\-]*:[^\s<>\"{}|\\^`]+", text):

@@ -96,8 +96,9 @@ def build(
 def validate(
     files: list[Path] = typer.Argument(None, help="Files to check (default: all)."),
     data: Path | None = typer.Option(None, "--data", help="Curated data directory."),
+    strict: bool = typer.Option(False, "--strict", help="Exit 1 on lint warnings too."),
 ) -> None:
-    """Check the curated YAML files without building.
+    """Check the curated YAML files without building, then lint them (warnings).
 
     Also lists the statements that carry no verbatim quote with a locator (file:line and
     why) and prints the share of those that do; these do not change the exit status.
@@ -111,6 +112,8 @@ def validate(
     with handled():
         from govkg.graph.curated import DATA_DIR
         from govkg.graph.curated import validate as check
+        from govkg.graph.curated.compiler import REPO_ROOT
+        from govkg.graph.curated.lint import lint
 
         problems = check(data or DATA_DIR, list(files) if files else None)
         _print_evidence(data or DATA_DIR, files)
@@ -119,6 +122,13 @@ def validate(
                 err_console.print(str(p), markup=False, highlight=False)
             err_console.print(f"[red]{len(problems)} problem(s)[/]")
             raise typer.Exit(1)
+        warnings = lint(data or DATA_DIR, REPO_ROOT)
+        for w in warnings:
+            err_console.print(f"warning: {w}", markup=False, highlight=False)
+        if warnings:
+            err_console.print(f"[yellow]{len(warnings)} lint warning(s)[/]")
+            if strict:
+                raise typer.Exit(1)
         out_console.print("no problems found")
 
 

@@ -33,7 +33,14 @@ The founding article's "regulatory gap" made measurable. Each model released on 
     an :class:`Exemption` in effect takes open-weights models out of the regime whatever their
     verdict would have been.
 
-Models released after ``as_of`` are left out: they did not exist yet.
+Models released after ``as_of`` are left out: they did not exist yet. Time model (issue 14),
+the same as the named questions ``review-coverage`` and ``open-weights-without-review``: a model
+is released on ``as_of`` when a source dates its release (or its weights' availability) with an
+interval ending on or before that day (``2024-07`` ends on 2024-07-31); an undated model, or one
+whose interval contains ``as_of``, is left out unless ``certainty="possible"``. An evaluation
+counts from the end of its testing (``tested_until``), else from its report's date. The verdicts
+"reviewed" / "reviewed-post-deployment" / anything else are the questions' *reviewed before
+deployment* / *evaluated after deployment only* / *none* (:data:`REVIEW_STATUS`).
 
 References
 ----------
@@ -83,6 +90,11 @@ VERDICTS = (
     "uncovered",
     "exempt",
 )
+#: The review-status vocabulary of the named questions, by verdict (others: "none").
+REVIEW_STATUS = {
+    "reviewed": "reviewed before deployment",
+    "reviewed-post-deployment": "evaluated after deployment only",
+}
 #: Verdicts that put a model in the regulated tier of the two-tier report.
 REGULATED_VERDICTS = frozenset(VERDICTS[:6])
 #: Participation statuses that make a developer party to an agreement.
@@ -103,6 +115,13 @@ class ModelCoverage:
     open_weights: bool
     release_date: str | None
     decided_by: list[str] = field(default_factory=list)
+    #: "certain" when released on as_of for sure, "possible" when only maybe (certainty=possible)
+    as_of_certainty: str = "certain"
+
+    @property
+    def review_status(self) -> str:
+        """The questions' vocabulary: reviewed before deployment, evaluated after..., none."""
+        return REVIEW_STATUS.get(self.verdict, "none")
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for JSON."""
@@ -168,9 +187,18 @@ class _Link:
 class Assessor:
     """Verdicts for one graph, day and set of policies, lookups cached (shared with explain)."""
 
-    def __init__(self, graph: nx.MultiDiGraph, day: date, policies: tuple[Policy, ...]) -> None:
+    def __init__(
+        self,
+        graph: nx.MultiDiGraph,
+        day: date,
+        policies: tuple[Policy, ...],
+        certainty: str = "certain",
+    ) -> None:
+        if certainty not in ("certain", "possible"):
+            raise InputError(f"certainty must be 'certain' or 'possible', got {certainty!r}")
         self.graph = graph
         self.day = day
+        self.certainty = certainty
         self.policies = policies
         self._links: dict[str, list[_Link]] = {}
         self._review: dict[str, tuple[str, str] | None] = {}
@@ -198,7 +226,12 @@ class Assessor:
         for evaluation in in_sources(self.graph, model, EVALUATED_MODEL):
             if not is_kind(self.graph, evaluation, EVALUATION):
                 continue
-            when = day_attr(self.graph, evaluation, "date")
+            when = (
+                day_attr(self.graph, evaluation, "tested_until_latest")
+                or day_attr(self.graph, evaluation, "tested_until")
+                or day_attr(self.graph, evaluation, "date_latest")
+                or day_attr(self.graph, evaluation, "date")
+            )
             if when is not None and when > self.day:
                 continue
             stage = concept_value(self.graph, evaluation, DEPLOYMENT_STAGE)
@@ -314,9 +347,29 @@ class Assessor:
             return (self.lineage(model) or [])[1:]
         return []
 
+    def release_window(self, model: str) -> tuple[date | None, date | None]:
+        """(first possible, first certain) day the model was out: release or weights date."""
+        g = self.graph
+        starts = [day_attr(g, model, "release_date"), day_attr(g, model, "weights_from")]
+        ends = [
+            day_attr(g, model, "release_date_latest") or day_attr(g, model, "release_date"),
+            day_attr(g, model, "weights_from_latest") or day_attr(g, model, "weights_from"),
+        ]
+        first = min((d for d in starts if d is not None), default=None)
+        certain = min((d for d in ends if d is not None), default=None)
+        return first, certain
+
+    def when_released(self, model: str) -> str | None:
+        """Whether the model is out on ``day``: "certain", "possible" (by ``certainty``) or None."""
+        first, certain = self.release_window(model)
+        if certain is not None and certain <= self.day:
+            return "certain"
+        if self.certainty == "possible" and (first is None or first <= self.day):
+            return "possible"
+        return None
+
     def released(self, model: str) -> bool:
-        release = day_attr(self.graph, model, "release_date")
-        return release is None or release <= self.day
+        return self.when_released(model) is not None
 
 
 def coverage(
@@ -324,6 +377,7 @@ def coverage(
     as_of: date | str,
     *,
     policies: tuple[Policy, ...] | list[Policy] = (),
+    certainty: str = "certain",
 ) -> CoverageReport:
     """Oversight-coverage verdict of every model on ``as_of`` (see the module docstring).
 
@@ -336,6 +390,9 @@ def coverage(
         The day to judge on (ISO ``YYYY-MM-DD``).
     policies : sequence of Licensing or Exemption
         Hypothetical rules from a what-if scenario; empty for the record as it is.
+    certainty : {"certain", "possible"}
+        "certain" (default) judges only models certainly released on ``as_of``; "possible" also
+        undated models and those whose release interval contains ``as_of``.
 
     Returns
     -------
@@ -363,10 +420,11 @@ def coverage(
     {'inherited': 1, 'uncovered': 1}
     """
     day = parse_day(as_of)
-    assessor = Assessor(graph, day, tuple(policies))
+    assessor = Assessor(graph, day, tuple(policies), certainty)
     entries: list[ModelCoverage] = []
     for model in nodes_of_kind(graph, MODEL):
-        if not assessor.released(model):
+        when = assessor.when_released(model)
+        if when is None:
             continue
         verdict = assessor.verdict(model)
         data = graph.nodes[model]
@@ -380,6 +438,7 @@ def coverage(
                 open_weights=is_open(graph, model),
                 release_date=data.get("release_date"),
                 decided_by=assessor.decided_by(model, verdict),
+                as_of_certainty=when,
             )
         )
     entries.sort(key=lambda e: (e.label.casefold(), e.model))

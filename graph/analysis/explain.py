@@ -108,7 +108,11 @@ def explain(
     path: list[Fact] = []
     missing: list[str] = []
     if not assessor.released(node):
-        text = f"{name} is not released on {day}: released {graph.nodes[node]['release_date']}"
+        first, certain = assessor.release_window(node)
+        when = f"released {certain}" if certain else "no release date is recorded"
+        if certain and first and first != certain:
+            when = f"released between {first} and {certain}"
+        text = f"{name} is not certainly released on {day}: {when}"
         return Explanation(node, name, "unreleased", day.isoformat(), text)
     if base.startswith("reviewed"):
         path = _review_path(graph, assessor, node)

@@ -69,8 +69,9 @@ def two_tier(report: CoverageReport) -> TwoTierReport:
     >>> from govkg.graph.analysis.coverage import coverage
     >>> g = nx.MultiDiGraph()
     >>> _ = add_entity(g, "aisi", "Agency", "AISI")
-    >>> _ = add_model(g, "gpt", "GPT", developer="openai", weights_access="api-access")
-    >>> _ = add_model(g, "llama", "Llama", developer="meta",
+    >>> _ = add_model(g, "gpt", "GPT", developer="openai", weights_access="api-access",
+    ...               release_date="2024-05-13")
+    >>> _ = add_model(g, "llama", "Llama", developer="meta", release_date="2024-07-23",
     ...               weights_access="open-weights-restricted")
     >>> _ = add_evaluation(g, "ev", "gpt", ["aisi"])
     >>> tiers = two_tier(coverage(g, "2025-01-01"))

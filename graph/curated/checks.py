@@ -23,7 +23,7 @@ from govkg.ontology import GKC, ONTOLOGY_FILE
 from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
-_DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _URL_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 
@@ -32,15 +32,27 @@ class DateValue:
     """A curated date: the day stored in RDF and whether only the month is known."""
 
     value: date
-    precision: str  # "day" | "month"
+    precision: str  # "day" | "month" | "year"
 
     @property
     def last_day(self) -> date:
-        """The latest day the date can denote (the month's last day for month precision)."""
+        """The latest day the date can denote: a month or a year is an interval, not its 1st.
+
+        >>> DateValue(date(2024, 7, 1), "month").last_day
+        datetime.date(2024, 7, 31)
+        >>> DateValue(date(2024, 1, 1), "year").last_day
+        datetime.date(2024, 12, 31)
+        """
         if self.precision == "month":
             days = calendar.monthrange(self.value.year, self.value.month)[1]
             return self.value.replace(day=days)
+        if self.precision == "year":
+            return self.value.replace(month=12, day=31)
         return self.value
+
+    def text(self) -> str:
+        """The date as written: ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``."""
+        return self.value.isoformat()[: {"day": 10, "month": 7, "year": 4}[self.precision]]
 
 
 @dataclass
@@ -96,12 +108,20 @@ def did_you_mean(value: str, ids: list[str], names: dict[str, str]) -> str | Non
 
 
 def parse_date(text: Any) -> DateValue | None:
-    """``YYYY-MM-DD`` or ``YYYY-MM`` as a :class:`DateValue`; ``None`` when invalid."""
+    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` as a :class:`DateValue`; ``None`` when invalid.
+
+    A bare year may come from YAML as an integer (``date: 2023``); it is read as the year.
+    """
+    if isinstance(text, int) and not isinstance(text, bool) and 1000 <= text <= 9999:
+        text = str(text)
     m = _DATE_RE.match(str(text).strip()) if isinstance(text, str) else None
     if not m:
         return None
-    year, month, day = int(m.group(1)), int(m.group(2)), m.group(3)
+    year, month, day = int(m.group(1)), m.group(2), m.group(3)
     try:
+        if month is None:
+            return DateValue(date(year, 1, 1), "year")
+        month = int(month)
         if day is None:
             return DateValue(date(year, month, 1), "month")
         return DateValue(date(year, month, int(day)), "day")
@@ -223,7 +243,7 @@ class Checker:
                     file,
                     pos,
                     path,
-                    f"invalid date {str(raw)!r}: expected YYYY-MM-DD or YYYY-MM",
+                    f"invalid date {str(raw)!r}: expected YYYY-MM-DD, YYYY-MM or YYYY",
                 )
             return d
         if kind == "bool":

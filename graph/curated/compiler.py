@@ -15,10 +15,12 @@ from pathlib import Path
 import pyoxigraph as ox
 from govkg.graph.curated.checks import Checker, concept_index, did_you_mean
 from govkg.graph.curated.entities import Registry, compile_entities, declare_entities
+from govkg.graph.curated.epistemic import emit_epistemic
 from govkg.graph.curated.loader import display_path, load_yaml
 from govkg.graph.curated.output import Output, Quad
 from govkg.graph.curated.sources import PendingTension, SourceResult, compile_source
 from govkg.graph.curated.statements import emit_tension
+from govkg.graph.curated.timemodel import emit_weights_fallback
 from govkg.graph.errors import Problem
 from govkg.ontology import PREFIXES, statement_iri
 from govkg.ontology.validation import validate_data
@@ -94,6 +96,8 @@ def run(data_dir: Path, files: list[Path] | None = None, *, shacl: bool = True) 
     for result in comp.sources:
         for tension in result.tensions:
             _resolve_tension(tension, targets, comp.out, problems)
+    emit_epistemic([f for r in comp.sources for f in r.facts], comp.out)
+    emit_weights_fallback(comp.out)
     keep = _focus(files, reg)
     if keep is not None:
         problems[:] = [p for p in problems if p.file is None or p.file in keep]

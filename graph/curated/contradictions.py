@@ -7,10 +7,54 @@ its own graph) and a ``tension`` statement can record the disagreement.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from govkg.graph.curated.checks import Checker, DateValue
 from govkg.graph.curated.loader import value_pos
+from govkg.ontology import GKC, ONTOLOGY_FILE
+from rdflib import Graph
+from rdflib.namespace import SKOS
+
+
+@lru_cache(maxsize=1)
+def _broader() -> dict[str, set[str]]:
+    """Concept id → every concept id above it along skos:broader (read once per process)."""
+    g = Graph()
+    g.parse(ONTOLOGY_FILE, format="turtle")
+    base = str(GKC)
+    up: dict[str, set[str]] = {}
+    for narrow, broad in g.subject_objects(SKOS.broader):
+        if str(narrow).startswith(base) and str(broad).startswith(base):
+            up.setdefault(str(narrow)[len(base) :], set()).add(str(broad)[len(base) :])
+    closed: dict[str, set[str]] = {}
+    for concept in up:
+        seen: set[str] = set()
+        todo = list(up[concept])
+        while todo:
+            c = todo.pop()
+            if c not in seen:
+                seen.add(c)
+                todo.extend(up.get(c, ()))
+        closed[concept] = seen
+    return closed
+
+
+def compatible(a: Any, b: Any) -> bool:
+    """Equal, or concepts one of which is broader than the other (SKOS says they agree).
+
+    >>> compatible("open-weights", "open-weights-unrestricted")
+    True
+    >>> compatible("open-weights-restricted", "open-weights-unrestricted")
+    False
+    """
+    if a == b:
+        return True
+    if isinstance(a, str) and isinstance(b, str):
+        up = _broader()
+        return a in up.get(b, ()) or b in up.get(a, ())
+    return False
+
 
 _SIGNING = {"signed", "partially-signed", "joined"}
 
@@ -37,7 +81,7 @@ class FileState:
             for key, value in facts.items():
                 if value is None:
                     continue
-                if key in seen and seen[key][0] != value:
+                if key in seen and not compatible(seen[key][0], value):
                     checker.add(
                         file,
                         value_pos(raw, key),

@@ -165,6 +165,8 @@ COMMON_STATEMENT_FIELDS = (
     Field("evidence", "choice"),
     Field("evidence_note", "text"),
     _ref("reported_by", ORGANISATION),
+    # time model / epistemic status (issue 14)
+    _concept("epistemic", "epistemic-status"),
 )
 
 #: Fields that record the evidence for a statement rather than its facts: they are left out of
@@ -186,6 +188,7 @@ STATEMENT_KINDS: dict[str, tuple[Field, ...]] = {
         _ref("family", FAMILY),
         _ref("base_model", MODEL),
         Field("parameters", "int"),
+        Field("weights_available", "date"),  # time model: first downloadable
     ),
     "family": (
         _ref("family", FAMILY, required=True),
@@ -208,6 +211,10 @@ STATEMENT_KINDS: dict[str, tuple[Field, ...]] = {
         Field("date", "date", required=True),
         _ref("agreement", INSTRUMENT),
         Field("outcome", "text"),
+        # time model: the testing period (``date`` is the report's publication)
+        Field("tested", "date"),
+        Field("tested_from", "date"),
+        Field("tested_to", "date"),
     ),
     "action": (
         _ref("actor", *_ORG_OR_PERSON, required=True, many=True),
@@ -242,6 +249,9 @@ STATEMENT_KINDS: dict[str, tuple[Field, ...]] = {
         Field("valid_until", "date"),
         _ref("head", PERSON),
         Field("role", "text"),
+        # time model: the head's term of office
+        Field("head_from", "date"),
+        Field("head_until", "date"),
     ),
     "change": (
         _ref("from", ORGANISATION, required=True),
@@ -254,6 +264,7 @@ STATEMENT_KINDS: dict[str, tuple[Field, ...]] = {
         _concept("stance", "stance", required=True),
         Field("as_of", "date", required=True),
         Field("topic", "entity-or-concept", entities=ANY_ENTITY, schemes=("governance-model",)),
+        Field("valid_until", "date"),  # time model: when the stance stopped holding
     ),
     "claim": (
         _ref("claimant", *_ORG_OR_PERSON, required=True, many=True),

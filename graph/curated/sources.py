@@ -13,6 +13,7 @@ from typing import Any
 
 from govkg.graph.curated.checks import Checker, DateValue, did_you_mean
 from govkg.graph.curated.contradictions import FileState
+from govkg.graph.curated.epistemic import StatementFact, fact_key
 from govkg.graph.curated.evidence import check_evidence
 from govkg.graph.curated.loader import YamlDoc, item_pos, key_pos, value_pos
 from govkg.graph.curated.output import Output, date_lit, text_lit
@@ -54,6 +55,8 @@ class SourceResult:
     statement_ids: set[str] = field(default_factory=set)
     statements: int = 0
     tensions: list[PendingTension] = field(default_factory=list)
+    #: every emitted statement with its fact key, for corroboration across files
+    facts: list[StatementFact] = field(default_factory=list)
 
 
 def _plain(value: Any) -> Any:
@@ -65,7 +68,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, bool | int | float) or value is None:
         return value
     if isinstance(value, DateValue):
-        return value.value.isoformat() + ("/month" if value.precision == "month" else "")
+        return value.value.isoformat() + ("" if value.precision == "day" else f"/{value.precision}")
     return str(value)
 
 
@@ -128,6 +131,7 @@ def compile_source(doc: YamlDoc, stem: str, checker: Checker, out: Output) -> So
     if src is not None:
         _emit_source(out, g, source, src, doc)
     published: DateValue | None = src["published"] if src else None
+    publisher = (src.get("publisher_id") or src.get("publisher") or source_id) if src else stem
     state = FileState()
     concepts = set(checker.concepts.schemes_of)
     for i, raw in enumerate(stmts):
@@ -156,10 +160,22 @@ def compile_source(doc: YamlDoc, stem: str, checker: Checker, out: Output) -> So
             node = statement_iri(source_id, sid)
             out.place(node, file, pos[0])
             emit_statement(out, g, node, kind, single, source, concepts)
+            result.facts.append(_fact(node, g, kind, single, publisher))
             result.statements += 1
             if kind == "instrument":
                 result.statements += _emit_parties(
-                    out, g, node, single, source, state, file, path, pos, checker
+                    out,
+                    g,
+                    node,
+                    single,
+                    source,
+                    state,
+                    file,
+                    path,
+                    pos,
+                    checker,
+                    result.facts,
+                    publisher,
                 )
             if kind == "tension":
                 refs = [
@@ -169,6 +185,11 @@ def compile_source(doc: YamlDoc, stem: str, checker: Checker, out: Output) -> So
                 result.tensions.append(PendingTension(file, source_id, g, node, refs))
     result.statement_ids = set(state.ids)
     return result
+
+
+def _fact(node: URIRef, g: URIRef, kind: str, v: dict, publisher: str) -> StatementFact:
+    stated = v.get("epistemic") or ("reported" if "reported_by" in v else None)
+    return StatementFact(node, g, fact_key(kind, v), publisher, stated)
 
 
 def _check_source_block(doc: YamlDoc, stem: str, checker: Checker) -> dict[str, Any] | None:
@@ -217,6 +238,8 @@ def _emit_source(out: Output, g: URIRef, source: URIRef, src: dict, doc: YamlDoc
     out.add(g, source, RDF.type, GK.Source)
     out.add(g, source, DCTERMS.title, text_lit(src["title"]))
     out.add(g, source, GK.publishedOn, date_lit(src["published"].value))
+    if src["published"].precision != "day":  # time model: the interval's last day
+        out.add(g, source, GK.publishedOnLatest, date_lit(src["published"].last_day))
     out.add(g, source, GK.datePrecision, GKC[src["published"].precision])
     out.add(g, source, GK.sourceKind, GKC[src["kind"]])
     if "url" in src:
@@ -278,6 +301,19 @@ def _check_statement(
         ok = False
     if not check_evidence(clean, raw, file, path, checker):
         ok = False
+    if kind == "evaluation" and "tested" in clean and ({"tested_from", "tested_to"} & set(clean)):
+        checker.add(
+            file,
+            key_pos(raw, "tested"),
+            f"{path}.tested",
+            "give 'tested' (one day or month) or 'tested_from'/'tested_to', not both",
+        )
+        ok = False
+    if kind == "organisation" and "head" not in clean:
+        for key in ("head_from", "head_until"):
+            if key in clean:
+                checker.add(file, key_pos(raw, key), f"{path}.{key}", f"'{key}' needs a 'head'")
+                ok = False
     if kind == "tension" and len(clean["between"]) != 2:
         checker.add(
             file,
@@ -310,9 +346,7 @@ def _check_dates(
                 file,
                 value_pos(raw, key),
                 f"{path}.{key}",
-                f"date {value.value.isoformat()[: 7 if value.precision == 'month' else 10]} "
-                f"is after the source's publication date "
-                f"{published.value.isoformat()[: 7 if published.precision == 'month' else 10]}",
+                f"date {value.text()} is after the source's publication date {published.text()}",
                 "add `scheduled: true` if the source states it as scheduled",
             )
 
@@ -350,6 +384,8 @@ def _emit_parties(
     path: str,
     pos: tuple,
     checker: Checker,
+    facts: list[StatementFact],
+    publisher: str,
 ) -> int:
     """``parties`` of an instrument statement: one signed participation each (adopted date)."""
     count = 0
@@ -369,5 +405,6 @@ def _emit_parties(
             if key in v:
                 values[key] = v[key]
         emit_statement(out, g, pnode, "participation", values, source, set())
+        facts.append(_fact(pnode, g, "participation", values, publisher))
         count += 1
     return count

@@ -48,14 +48,80 @@ def emit_statement(
         out.add(g, node, GK.scheduled, Literal(True))
     if "reported_by" in v:
         out.add(g, node, GK.reportedBy, _ref(v["reported_by"]))
-    if any(isinstance(x, DateValue) and x.precision == "month" for x in v.values()):
-        out.add(g, node, GK.datePrecision, GKC["month"])
+    precisions = {x.precision for x in v.values() if isinstance(x, DateValue)} - {"day"}
+    for precision in sorted(precisions):
+        out.add(g, node, GK.datePrecision, GKC[precision])
     _KIND_EMITTERS[kind](out, g, node, v, concepts)
+    _time_fields(out, g, node, kind, v)
+    if "epistemic" in v:
+        out.add(g, node, GK.statedEpistemicStatus, concept_iri(v["epistemic"]))
+
+
+# -- time model (issue 14): intervals, weights availability, testing periods, terms ------------
+
+#: The companion property holding the last day of a month- or year-precision date: a date
+#: ``2024-07`` is the interval 2024-07-01..2024-07-31, stored as P = first day, P-Latest = last.
+LATEST = {
+    GK.date: GK.dateLatest,
+    GK.releaseDate: GK.releaseDateLatest,
+    GK.validFrom: GK.validFromLatest,
+    GK.validUntil: GK.validUntilLatest,
+    GK.weightsAvailableFrom: GK.weightsAvailableFromLatest,
+    GK.testedFrom: GK.testedFromLatest,
+    GK.testedUntil: GK.testedUntilLatest,
+    GK.termStart: GK.termStartLatest,
+    GK.termEnd: GK.termEndLatest,
+    GK.adoptedOn: GK.adoptedOnLatest,
+}
+
+
+def _weights_from(v: dict[str, Any]) -> DateValue | None:
+    """When a release's weights were first downloadable: ``weights_available``, else the
+    release ``date`` when the statement gives an open weights access (released with weights)."""
+    if "weights_available" in v:
+        return v["weights_available"]
+    if "weights" in v and v["weights"].startswith("open-weights") and "date" in v:
+        return v["date"]
+    return None
+
+
+def _time_fields(out: Output, g: URIRef, node: URIRef, kind: str, v: dict[str, Any]) -> None:
+    """The time-model fields, kept apart from the kind emitters so the two evolve separately."""
+    if kind == "release":
+        when = _weights_from(v)
+        if when is not None:
+            model = _ref(v["model"])
+            _put(out, g, model, GK.weightsAvailableFrom, when)
+            _put(out, g, node, GK.weightsAvailableFrom, when)
+    elif kind == "evaluation":
+        start = v.get("tested_from", v.get("tested"))
+        end = v.get("tested_to", v.get("tested"))
+        if start is not None:
+            _put(out, g, node, GK.testedFrom, start)
+        if end is not None:
+            _put(out, g, node, GK.testedUntil, end)
+    elif kind == "organisation" and "head" in v:
+        out.add(g, node, GK.officeHolder, _ref(v["head"]))
+        if "role" in v:
+            out.add(g, node, GK.role, text_lit(v["role"]))
+        if "head_from" in v:
+            _put(out, g, node, GK.termStart, v["head_from"])
+        if "head_until" in v:
+            _put(out, g, node, GK.termEnd, v["head_until"])
+    elif kind == "stance" and "valid_until" in v:
+        _put(out, g, node, GK.validUntil, v["valid_until"])
+
+
+def _put(out: Output, g: URIRef, s: URIRef, p: URIRef, value: DateValue) -> None:
+    """A date and, for a month or a year, its last day on the companion property."""
+    out.add(g, s, p, date_lit(value.value))
+    if value.precision != "day":
+        out.add(g, s, LATEST[p], date_lit(value.last_day))
 
 
 def _date(out: Output, g: URIRef, s: URIRef, p: URIRef, v: dict[str, Any], key: str) -> None:
     if key in v:
-        out.add(g, s, p, date_lit(v[key].value))
+        _put(out, g, s, p, v[key])
 
 
 def _many(out: Output, g: URIRef, s: URIRef, p: URIRef, values: list[URIRef]) -> None:

@@ -96,7 +96,7 @@ def test_bad_date(curated):
     )
     p = only_problem(curated.root, path)
     assert (p.line, p.column, p.field) == (11, 11, "statements[0].date")
-    assert p.message == "invalid date '2024-13-01': expected YYYY-MM-DD or YYYY-MM"
+    assert p.message == "invalid date '2024-13-01': expected YYYY-MM-DD, YYYY-MM or YYYY"
 
 
 def test_missing_source_block(curated):

@@ -27,6 +27,7 @@ PARAM_CASES: dict[str, dict[str, str]] = {
     "commitment-signatories": {"instrument": "wh-voluntary-commitments-2023", "status": "signed"},
     "developers-by-stance": {"stance": "cooperative", "as_of": "2024-06-30"},
     "models-by-developer": {"developer": "meta"},
+    "office-holders": {"organisation": "us-department-of-commerce", "as_of": "2024-06-30"},
     "open-weights-without-review": {"as_of": "2024-06-30", "include_derivatives": "false"},
     "regulatory-gap": {"as_of": "2024-06-30"},
     "review-coverage": {"as_of": "2024-06-30"},

@@ -75,13 +75,38 @@ def test_explanation_names_the_missing_links(world):
         "Bolt has no testing agreement in force on 2025-12-31: "
         "its participation in Bolt pact is `negotiating`"
     )
-    add_model(world, "child", "Child", developer="tuner", base_model="bolt-open")
+    add_model(
+        world,
+        "child",
+        "Child",
+        developer="tuner",
+        base_model="bolt-open",
+        release_date="2025-06-01",
+    )
     assert "base model Bolt Open is itself uncovered" in explain(world, "child", AS_OF).text
 
 
 def test_developer_with_no_agreement_at_all(world):
-    add_model(world, "lone", "Lone", developer="nobody-dev")
+    add_model(world, "lone", "Lone", developer="nobody-dev", release_date="2025-06-01")
     assert "nobody-dev is party to no testing agreement" in explain(world, "lone", AS_OF).text
+
+
+def test_undated_model_is_judged_only_with_certainty_possible(world):
+    # issue 14: an undated model is not in an as-of answer; certainty="possible" adds it, marked
+    add_model(world, "undated", "Undated", developer="nobody-dev")
+    assert iri("undated") not in coverage(world, AS_OF).verdicts()
+    maybe = coverage(world, AS_OF, certainty="possible")
+    entry = next(m for m in maybe.models if m.model == iri("undated"))
+    assert (entry.verdict, entry.as_of_certainty) == ("uncovered", "possible")
+    assert "no release date is recorded" in explain(world, "undated", AS_OF).text
+
+
+def test_month_precision_release_is_certain_from_the_months_last_day(world):
+    add_model(world, "july", "July", developer="nobody-dev", release_date="2025-07-01")
+    world.nodes[iri("july")]["release_date_latest"] = "2025-07-31"
+    assert iri("july") not in coverage(world, "2025-07-15").verdicts()
+    assert iri("july") in coverage(world, "2025-07-15", certainty="possible").verdicts()
+    assert iri("july") in coverage(world, "2025-07-31").verdicts()
 
 
 def test_evaluation_after_as_of_does_not_count_and_is_named(world):
