@@ -36,5 +36,5 @@ def emit_weights_fallback(out: Output) -> int:
     }
     for s, p, o, g in releases:
         if s in todo:
-            out.add(g, s, latest[URIRef(p)], o)
+            out.add(g, s, latest[URIRef(str(p))], o)
     return len({s for s, *_ in releases if s in todo})
