@@ -165,6 +165,10 @@ def _lineage(
             declared[repo] = relation or declared.get(repo)
     for base in _as_list(column):
         declared.setdefault(base, None)
+    if card_relation and not declared:
+        problems.append(
+            ("base_model", f"declares the relation {card_relation[:40]!r} but no base model")
+        )
     bases: list[tuple[str, str | None]] = []
     for base, relation in declared.items():
         if not REPO_ID.match(base):
