@@ -131,9 +131,65 @@ def huggingface(
         _report(report)
 
 
+def lineage(
+    view: str = typer.Argument(
+        "families", help="families, derivatives, review-share or licence-drift."
+    ),
+    limit: int = typer.Option(50, "--limit", help="Rows per page (1-10000)."),
+    offset: int = typer.Option(0, "--offset", help="Rows to skip (the page start)."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Count reviews dated on or before this day (default: today)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the page as JSON."),
+    store: Path | None = typer.Option(None, "--store", help="Store directory."),
+) -> None:
+    """Lineage at Hub scale: base families, review coverage through lineage, licence drift.
+
+    Projects only the lineage links (numpy/scipy), so it answers over millions of imported
+    models; pages with --limit/--offset. Views: families (by downstream models), derivatives
+    (per family and relation), review-share (share covered by a pre-deployment review of the
+    model or an ancestor), licence-drift (a derivative more permissive than its base).
+    """
+    with handled():
+        import json
+        from datetime import date
+
+        from govkg.graph.analysis.lineage import Lineage
+        from govkg.graph.analysis.lineage_views import lineage_page
+        from govkg.graph.errors import InputError
+
+        try:
+            day = date.fromisoformat(as_of) if as_of else None
+        except ValueError:
+            raise InputError(f"--as-of {as_of!r} is not a date YYYY-MM-DD") from None
+        s = open_store(store)
+        page = lineage_page(Lineage.from_store(s, day), view, limit=limit, offset=offset, store=s)
+        if as_json:
+            body = {"view": page.view, "total": page.total, "limit": page.limit}
+            body.update(offset=page.offset, columns=page.columns, rows=page.rows)
+            out_console.print_json(json.dumps(body))
+            return
+        from rich.table import Table
+
+        table = Table(
+            title=f"{page.view}: rows {page.offset + 1}-"
+            f"{page.offset + len(page.rows)} of {page.total}"
+        )
+        for column in page.columns:
+            table.add_column(column)
+        for row in page.rows:
+            table.add_row(*(str(row[c]) for c in page.columns))
+        out_console.print(table)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``govkg import`` and its subcommands to the ``govkg`` app."""
     import_app.command("epoch")(epoch)
     import_app.command("ecosystem-graphs")(ecosystem_graphs)
     import_app.command("huggingface")(huggingface)
     app.add_typer(import_app)
+    # `govkg analyze lineage` lives here, next to the importer whose scale it is for; the
+    # analyze group is created (and added to the app) by govkg.api.cli.analysis
+    from govkg.api.cli.analysis import analyze_app
+
+    analyze_app.command("lineage")(lineage)
