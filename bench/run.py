@@ -75,6 +75,13 @@ BENCHMARKS: list[Benchmark] = [
         "the Epoch AI and Ecosystem Graphs importers on the real data sets (../shared/data)",
     ),
     Benchmark(
+        "hf",
+        "hf_bench.py",
+        'docs/benchmarks.md, section "Hugging Face import"',
+        "govkg import huggingface + lineage coverage on 100k/500k generated Hub rows (2M: --sizes)",
+        ("--sizes", "100k,500k"),
+    ),
+    Benchmark(
         "memory",
         "memory_bench.py",
         'docs/benchmarks.md, section "Memory"',
