@@ -86,17 +86,18 @@ class _Families:
 
     def __init__(self) -> None:
         self.members: list[list[tuple[int, int]]] = []
-        self.weights: list[float] = []
+        self.cumulative: list[float] = []  # cumulative weights: a draw is a bisection
 
     def add_family(self, row: int) -> int:
         rank = len(self.members) + 1
         self.members.append([(row, 0)])
-        self.weights.append(1.0 / rank**1.1)  # Zipf: a few families hold most derivatives
+        weight = 1.0 / rank**1.1  # Zipf: a few families hold most derivatives
+        self.cumulative.append((self.cumulative[-1] if self.cumulative else 0.0) + weight)
         return rank - 1
 
     def parent(self, rng: random.Random) -> tuple[int, int, int]:
         """(row, depth, family) of a member that may take a child (depth below 6)."""
-        family = rng.choices(range(len(self.members)), weights=self.weights)[0]
+        family = rng.choices(range(len(self.members)), cum_weights=self.cumulative)[0]
         members = self.members[family]
         # most derivatives hang off the base or a shallow member; walk down now and then
         for _ in range(4):

@@ -4,7 +4,7 @@ Why not the NetworkX projection of :mod:`govkg.graph.analysis.build`: a Hub snap
 models and ~2M lineage links; a ``MultiDiGraph`` of that size takes several GB and minutes to
 build, and the questions asked of it only need the links, one flag and one small number per
 model. :class:`Lineage` holds exactly that - node indexes in numpy arrays, the links as a scipy
-sparse matrix - read from the store with four SELECTs serialised as TSV (no Python object per
+sparse matrix - read from the store with five SELECTs serialised as TSV (no Python object per
 solution).
 
 Definitions (also in ``docs/analyses.md`` terms and ``docs/importers.md``):
@@ -37,18 +37,11 @@ from importlib.resources import files
 
 import numpy as np
 import pyoxigraph as ox
-from govkg.graph.analysis.build import OPEN_WEIGHTS_CONCEPTS
 from govkg.graph.importers.huggingface_licences import RANKS
 from govkg.graph.store.backend import Backend
 from scipy.sparse import csr_array
 
 RELATIONS = ("unspecified", "finetune", "adapter", "quantized", "merge")
-_RELATION_CODES = {
-    "<https://w3id.org/govkg/ontology#fineTuneOf>": 1,
-    "<https://w3id.org/govkg/ontology#adapterOf>": 2,
-    "<https://w3id.org/govkg/ontology#quantizationOf>": 3,
-    "<https://w3id.org/govkg/ontology#mergeOf>": 4,
-}
 _MAX_JUMPS = 64
 
 
@@ -112,19 +105,14 @@ class Lineage:
                 nodes.append(term)
             return i
 
-        links: dict[tuple[int, int], int] = {}
-        for model, prop, base in _tsv_rows(store, "lineage-links.rq"):
-            key = (node(model), node(base))
-            code = _RELATION_CODES.get(prop, 0)
-            if code or key not in links:
-                links[key] = max(code, links.get(key, 0))
-        pairs = np.array(list(links), dtype=np.int64).reshape(-1, 2)
-        relation = np.fromiter(links.values(), dtype=np.int8, count=len(links))
-        open_rows = [
-            node(model)
-            for model, weights in _tsv_rows(store, "lineage-open-weights.rq")
-            if weights[1:-1].rsplit("/", 1)[-1] in OPEN_WEIGHTS_CONCEPTS
-        ]
+        links = {(node(m), node(b)) for m, b in _tsv_rows(store, "lineage-links.rq")}
+        pairs = np.array(sorted(links), dtype=np.int64).reshape(-1, 2)
+        codes = {node(m): int(_unquote(c)) for m, c in _tsv_rows(store, "lineage-relations.rq")}
+        per_model = np.zeros(len(nodes), dtype=np.int8)
+        for i, code in codes.items():
+            per_model[i] = code
+        relation = per_model[pairs[:, 0]] if len(pairs) else np.zeros(0, dtype=np.int8)
+        open_rows = [node(row[0]) for row in _tsv_rows(store, "lineage-open-weights.rq")]
         licences = [(node(m), _unquote(v)) for m, v in _tsv_rows(store, "lineage-licences.rq")]
         day = ox.Literal((as_of or date.today()).isoformat(), datatype=ox.NamedNode(_XSD_DATE))
         reviewed = [node(row[0]) for row in _tsv_rows(store, "lineage-reviews.rq", as_of=day)]
