@@ -123,6 +123,7 @@ def import_huggingface(
         )
     iris, merged = _model_iris(collected, index, report)
     links = _link(collected, iris, index, report)
+    _remove_stale_work_files(store_path)
     work = store_path.parent / f".{store_path.name}.huggingface-{os.getpid()}.nt"
     try:
         with work.open("w", encoding="utf-8") as out:
@@ -139,6 +140,24 @@ def import_huggingface(
         work.unlink(missing_ok=True)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _remove_stale_work_files(store_path: Path) -> None:
+    """Delete work files left by imports that were killed (their process is gone)."""
+    for stale in store_path.parent.glob(f".{store_path.name}.huggingface-*.nt"):
+        pid = stale.name.rsplit("-", 1)[-1].removesuffix(".nt")
+        if pid.isdigit() and not _alive(int(pid)):
+            stale.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _curated_index(store_path: Path) -> CuratedIndex:

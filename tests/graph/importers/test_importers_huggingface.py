@@ -344,3 +344,6 @@ def test_kill_9_mid_import_leaves_the_store_as_it_was(
     os.kill(process.pid, signal.SIGKILL)
     assert process.wait() == -signal.SIGKILL
     assert with_store(store_path, everything) == before
+    # the next import clears the killed one's work file and still works
+    import_huggingface(store_path, write_jsonl(tmp_path / "b.jsonl", MESSY_ROWS[:2]), snapshot=DAY)
+    assert not list(store_path.parent.glob("*.huggingface-*.nt"))
