@@ -37,9 +37,16 @@ from govkg.graph.importers.names import model_key, org_key
 from govkg.graph.store.backend import Backend
 from govkg.ontology import ENTITIES_GRAPH
 
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
 
 def _compact(key: str) -> str:
     return key.replace(" ", "")
+
+
+def _signature(text: str) -> str:
+    """Lower-case letters and digits only: equal for a name and its model key (ASCII names)."""
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 @dataclass
@@ -55,6 +62,9 @@ class CuratedIndex:
         for key, iris in self.orgs.items():
             self._compact[_compact(key)] |= iris
         self.organisation = cache(self._organisation)  # type: ignore[method-assign]
+        # a cheap first test: most of two million repos share no signature with any curated
+        # model, and computing two model keys per repo would cost more than the rest of a row
+        self._signatures = {_signature(key) for key in self.models}
 
     @classmethod
     def from_store(cls, store: Backend) -> CuratedIndex:
@@ -102,10 +112,16 @@ class CuratedIndex:
         """The curated model a Hub repo id is, by the rules above; None when none or several."""
         if not self.models:
             return None
+        author, _, name = repo.rpartition("/")
+        if (
+            repo.isascii()
+            and _signature(repo) not in self._signatures
+            and _signature(name) not in self._signatures
+        ):
+            return None
         exact = self.models.get(model_key(repo))
         if exact and len(exact) == 1:
             return next(iter(exact))
-        author, _, name = repo.rpartition("/")
         if not author:
             return None
         candidates = self.models.get(model_key(name))
