@@ -125,6 +125,7 @@ def generate_rows(n: int, seed: int = 1, *, messy: float = 0.01) -> Iterator[dic
         created = EPOCH + timedelta(minutes=row * 3 + rng.randrange(3))
         bases: list[str] = []
         relation = None
+        licence: str | None
         if row < len(REAL_BASES) or (len(families.members) < roots and rng.random() < 0.03):
             if row < len(REAL_BASES):
                 author, name, licence = REAL_BASES[row]

@@ -160,9 +160,9 @@ def _lineage(
         if not tag.startswith("base_model:"):
             continue
         rest = tag[len("base_model:") :]
-        relation, _, repo = rest.partition(":") if ":" in rest else ("", "", rest)
+        tag_relation, _, repo = rest.partition(":") if ":" in rest else ("", "", rest)
         if declared.get(repo) is None:
-            declared[repo] = relation or declared.get(repo)
+            declared[repo] = tag_relation or declared.get(repo)
     for base in _as_list(column):
         declared.setdefault(base, None)
     if card_relation and not declared:
