@@ -175,7 +175,11 @@ def render(results: list[dict]) -> str:
         "lineage depth up to 6, ~1% messy fields) imported by `govkg import huggingface` into a "
         "fresh store holding the ontology; then, in a fresh process, the lineage projection "
         "(`govkg.graph.analysis.lineage`), coverage through lineage, and first pages (50 rows). "
-        "One run per size. Reproduce with `.venv/bin/python bench/hf_bench.py --sizes 100k,500k`.",
+        "One run per size. The store holds the ontology but not the curated registry, so no "
+        "repo resolves to a curated model (the signature test makes that cost ~5 us per repo). "
+        "CPU is user + system time of the process (the bulk loader's threads included): on this "
+        "shared machine, wall time is several times CPU time when the load average is far "
+        "above 2. Reproduce with `.venv/bin/python bench/hf_bench.py --sizes 100k,500k`.",
         "",
         "| rows | import wall (CPU) | import peak RSS | triples | projection wall (CPU) "
         "| families + coverage "

@@ -114,23 +114,11 @@ def import_huggingface(
     report = HubImportReport(
         dataset="Hugging Face Hub", graph=graph, path=str(path), strict=strict, snapshot=str(day)
     )
-    index = _curated_index(store_path)
-    collected = _collect(files, report, progress)
-    if not collected.models:
-        raise DataValidationError(
-            f"{path}: no usable rows; the snapshot graph was left as it was",
-            problems=report.skipped[:SUMMARY_LIMIT],
-        )
-    iris, merged = _model_iris(collected, index, report)
-    links = _link(collected, iris, index, report)
     _remove_stale_work_files(store_path)
     work = store_path.parent / f".{store_path.name}.huggingface-{os.getpid()}.nt"
     try:
-        with work.open("w", encoding="utf-8") as out:
-            writer = TripleWriter(out)
-            _write_models(writer, collected, iris, merged, links, index)
-            report.imported["model"] = len(collected.models)
-            _write_provenance(writer, report, day, path, graph)
+        _write_work_file(work, store_path, files, report, progress, day, path, graph)
+        gc.collect()  # the per-model records are gone: the bulk loader gets their memory
         from govkg.graph.store.backend import load_file
 
         report.quads = load_file(
@@ -140,6 +128,36 @@ def import_huggingface(
         work.unlink(missing_ok=True)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _write_work_file(
+    work: Path,
+    store_path: Path,
+    files: list[Path],
+    report: HubImportReport,
+    progress: Progress | None,
+    day: date,
+    path: Path,
+    graph: str,
+) -> None:
+    """Read, check and link every row, then write the snapshot's N-Triples to ``work``.
+
+    A function of its own so that the records it builds are freed before the bulk load.
+    """
+    index = _curated_index(store_path)
+    collected = _collect(files, report, progress)
+    if not collected.models:
+        raise DataValidationError(
+            f"{path}: no usable rows; the snapshot graph was left as it was",
+            problems=report.skipped[:SUMMARY_LIMIT],
+        )
+    iris, merged = _model_iris(collected, index, report)
+    links = _link(collected, iris, index, report)
+    with work.open("w", encoding="utf-8") as out:
+        writer = TripleWriter(out)
+        _write_models(writer, collected, iris, merged, links, index)
+        report.imported["model"] = len(collected.models)
+        _write_provenance(writer, report, day, path, graph)
 
 
 def _remove_stale_work_files(store_path: Path) -> None:
