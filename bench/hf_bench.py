@@ -191,8 +191,9 @@ def render(results: list[dict]) -> str:
         a, imp = r["analysis"], r["import"]
         triples = imp["summary"].split("(")[-1].split(" ")[0] if "(" in imp["summary"] else "?"
         pages = ", ".join(f"{v} {ms:.0f} ms" for v, ms in a["pages_ms"].items())
+        mark = " *" if r.get("before_free") else ""
         lines.append(
-            f"| {size_label(r['size'])} | {imp['seconds']:.0f} s ({imp['cpu']:.0f} s) "
+            f"| {size_label(r['size'])}{mark} | {imp['seconds']:.0f} s ({imp['cpu']:.0f} s) "
             f"| {imp['peak_mb']:,.0f} MB | {triples} "
             f"| {a['projection_s']:.1f} s ({a['projection_cpu']:.1f} s) | {a['compute_s']:.2f} s "
             f"| {pages} "
@@ -205,33 +206,76 @@ def render(results: list[dict]) -> str:
 
 
 def targets(results: list[dict]) -> list[str]:
-    """The issue's targets, each stated as met, missed, or extrapolated from the largest size."""
-    big = max(results, key=lambda r: r["size"])
+    """The issue's targets, each stated as met or not, measured or extrapolated to 2M rows."""
+    ordered = sorted(results, key=lambda r: r["size"])
+    big = ordered[-1]
     scale = 2_000_000 / big["size"]
     measured = (
         "measured"
         if big["size"] >= 2_000_000
         else (f"extrapolated linearly from {size_label(big['size'])} (x{scale:g})")
     )
-    seconds = big["import"]["seconds"] * scale
+    wall = big["import"]["seconds"] * scale
+    cpu = big["import"]["cpu"] * scale
     peak_gb = big["import"]["peak_mb"] * scale / 1024
-    coverage = (big["analysis"]["projection_s"] + big["analysis"]["compute_s"]) * scale
+    memory = f"{peak_gb:.1f} GB in proportion to {size_label(big['size'])}"
+    memory_high = peak_gb
+    if len(ordered) > 1 and big["size"] < 2_000_000:
+        small = ordered[0]
+        slope = (big["import"]["peak_mb"] - small["import"]["peak_mb"]) / (
+            big["size"] - small["size"]
+        )
+        trend = (big["import"]["peak_mb"] + slope * (2_000_000 - big["size"])) / 1024
+        memory += f", {trend:.1f} GB on the line through {size_label(small['size'])} and "
+        memory += f"{size_label(big['size'])}"
+        peak_gb = min(peak_gb, trend)
+    analysis = big["analysis"]
+    coverage = (analysis["projection_s"] + analysis["compute_s"]) * scale
+    coverage_cpu = (analysis["projection_cpu"] + analysis["compute_cpu"]) * scale
     page = big["questions"]["open-weights-without-review"]
 
     def verdict(ok: bool) -> str:
         return "met" if ok else "**not met**"
 
     return [
-        f"Targets at 2M rows ({measured}; the load average above says how much of the two "
-        "cores the run had):",
+        f"Targets at 2M rows ({measured}). Wall time here is inflated by the machine's load "
+        "(see the load average); CPU time says what an otherwise idle machine would need, "
+        "roughly (the bulk loader's threads can overlap):",
         "",
-        f"- import in <= 10 min: {seconds / 60:.1f} min, {verdict(seconds <= 600)};",
-        f"- peak memory <= 8 GB: {peak_gb:.1f} GB (linear extrapolation is an upper bound: "
-        f"only the per-model records grow with the snapshot), {verdict(peak_gb <= 8)};",
+        f"- import in <= 10 min: {wall / 60:.1f} min wall, {cpu / 60:.1f} min CPU: "
+        f"{verdict(wall <= 600)} as measured here; on CPU time it would be "
+        f"{'within' if cpu <= 600 else 'over'} the target;",
+        f"- peak memory <= 8 GB: {memory}: "
+        + (
+            "met"
+            if memory_high <= 8
+            else "met on the trend only, so unproven"
+            if peak_gb <= 8
+            else "**not met**"
+        )
+        + ";",
         f"- coverage through lineage (projection + families + coverage) <= 60 s: "
-        f"{coverage:.0f} s, {verdict(coverage <= 60)};",
+        f"{coverage:.0f} s wall, {coverage_cpu:.0f} s CPU: {verdict(coverage <= 60)} "
+        f"(also {'within' if coverage_cpu <= 60 else 'over'} on CPU time);",
         f"- first page of `open-weights-without-review` <= 300 ms: {page} at "
-        f"{size_label(big['size'])}, {verdict(page.endswith('rows)') and _ms(page) <= 300)}.",
+        f"{size_label(big['size'])}: {verdict(page.endswith('rows)') and _ms(page) <= 300)}.",
+        "- first page of each lineage view once projected: at most "
+        f"{max(analysis['pages_ms'].values()):.0f} ms at {size_label(big['size'])}.",
+        "",
+        "Where the time goes (cProfile of a 100k import at load average ~12): Oxigraph's bulk "
+        "load 59% of the wall time, reading and checking rows 26% (pyarrow, then one Python "
+        "record per row), writing N-Triples 8%. Peak memory is the bulk loader's on top of "
+        "what Python keeps; the per-model records are freed before the load since the commit "
+        "'Hub import frees its per-model records before the bulk load' (rows marked * were "
+        "measured before it). The lineage projection's CPU is 70-75% Oxigraph evaluating "
+        "and decoding terms (two per link, one or two per model, ~8 us each at 100k), the "
+        "rest Python parsing the TSV; the numpy/scipy part (families, coverage) takes well "
+        "under a second, and each view's first page tens to hundreds of ms once projected. "
+        "`open-weights-without-review` groups and orders every open-weights model (with an "
+        "OPTIONAL `gk:baseModel+` join per model) before it can return its first row, so a LIMIT "
+        "does not help at Hub scale; `govkg analyze lineage review-share` and `families` answer "
+        "the coverage question from the projection instead. 2M rows were not run here: at "
+        "this load a 2M import alone would take about 50 minutes of wall time.",
     ]
 
 
