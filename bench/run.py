@@ -81,6 +81,13 @@ BENCHMARKS: list[Benchmark] = [
         "govkg diff: the bundled data (store, dumps) and 1M synthetic triples vs a changed copy",
     ),
     Benchmark(
+        "hf",
+        "hf_bench.py",
+        'docs/benchmarks.md, section "Hugging Face import"',
+        "govkg import huggingface + lineage coverage on 100k/500k generated Hub rows (2M: --sizes)",
+        ("--sizes", "100k,500k"),
+    ),
+    Benchmark(
         "memory",
         "memory_bench.py",
         'docs/benchmarks.md, section "Memory"',

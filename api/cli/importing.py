@@ -1,4 +1,5 @@
-"""``govkg import epoch FILE.csv`` and ``govkg import ecosystem-graphs DIR``.
+"""``govkg import epoch FILE.csv``, ``govkg import ecosystem-graphs DIR`` and
+``govkg import huggingface PATH``.
 
 Why a command: the importers (``graph/importers``, see ``docs/importers.md``) are what brings the
 whole field of models into the graph; people run them from a shell against a snapshot of the
@@ -24,7 +25,8 @@ import_app = typer.Typer(
         "Import public data sets into their own named graphs (re-importing replaces them).\n\n"
         "Examples:\n\n"
         "  govkg import epoch ../shared/data/epoch/all-ml-systems.csv\n\n"
-        "  govkg import ecosystem-graphs ../shared/data/ecosystem-graphs --strict"
+        "  govkg import ecosystem-graphs ../shared/data/ecosystem-graphs --strict\n\n"
+        "  govkg import huggingface models.parquet --snapshot 2026-12-01"
     ),
     no_args_is_help=True,
 )
@@ -87,8 +89,107 @@ def ecosystem_graphs(
         _report(report)
 
 
+def huggingface(
+    path: Path = typer.Argument(
+        ..., help="A Hub metadata snapshot: a parquet file, a folder of shards, or JSON Lines."
+    ),
+    snapshot: str | None = typer.Option(
+        None,
+        "--snapshot",
+        help="The snapshot's date, YYYY-MM-DD (names the graph; default: the file's date).",
+    ),
+    strict: bool = typer.Option(False, "--strict", help="Stop at the first problem."),
+    store: Path | None = typer.Option(None, "--store", help="Store directory."),
+) -> None:
+    """Import a Hugging Face Hub model snapshot into graph/import-huggingface-<date>.
+
+    Streams the rows into the embedded store's bulk loader and swaps the result in: the
+    snapshot's graph is replaced all at once, and an interrupted import changes nothing.
+    """
+    with handled():
+        from datetime import date
+
+        from govkg.api.cli.common import remote_config, store_path
+        from govkg.graph.errors import InputError
+        from govkg.graph.importers.huggingface import import_huggingface
+
+        if store is None and remote_config() is not None:
+            raise InputError(
+                "govkg import huggingface bulk-loads the embedded store: pass --store "
+                "(a remote endpoint is configured)"
+            )
+        day = None
+        if snapshot is not None:
+            try:
+                day = date.fromisoformat(snapshot)
+            except ValueError:
+                raise InputError(f"--snapshot {snapshot!r} is not a date YYYY-MM-DD") from None
+        with import_progress("importing Hugging Face rows") as progress:
+            report = import_huggingface(
+                store_path(store), path, snapshot=day, strict=strict, progress=progress
+            )
+        _report(report)
+
+
+def lineage(
+    view: str = typer.Argument(
+        "families", help="families, derivatives, review-share or licence-drift."
+    ),
+    limit: int = typer.Option(50, "--limit", help="Rows per page (1-10000)."),
+    offset: int = typer.Option(0, "--offset", help="Rows to skip (the page start)."),
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Count reviews dated on or before this day (default: today)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the page as JSON."),
+    store: Path | None = typer.Option(None, "--store", help="Store directory."),
+) -> None:
+    """Lineage at Hub scale: base families, review coverage through lineage, licence drift.
+
+    Projects only the lineage links (numpy/scipy), so it answers over millions of imported
+    models; pages with --limit/--offset. Views: families (by downstream models), derivatives
+    (per family and relation), review-share (share covered by a pre-deployment review of the
+    model or an ancestor), licence-drift (a derivative more permissive than its base).
+    """
+    with handled():
+        import json
+        from datetime import date
+
+        from govkg.graph.analysis.lineage import Lineage
+        from govkg.graph.analysis.lineage_views import lineage_page
+        from govkg.graph.errors import InputError
+
+        try:
+            day = date.fromisoformat(as_of) if as_of else None
+        except ValueError:
+            raise InputError(f"--as-of {as_of!r} is not a date YYYY-MM-DD") from None
+        s = open_store(store)
+        page = lineage_page(Lineage.from_store(s, day), view, limit=limit, offset=offset, store=s)
+        if as_json:
+            body = {"view": page.view, "total": page.total, "limit": page.limit}
+            body.update(offset=page.offset, columns=page.columns, rows=page.rows)
+            out_console.print_json(json.dumps(body))
+            return
+        from rich.table import Table
+
+        table = Table(
+            title=f"{page.view}: rows {page.offset + 1}-"
+            f"{page.offset + len(page.rows)} of {page.total}"
+        )
+        for column in page.columns:
+            table.add_column(column)
+        for row in page.rows:
+            table.add_row(*(str(row[c]) for c in page.columns))
+        out_console.print(table)
+
+
 def register(app: typer.Typer) -> None:
     """Add ``govkg import`` and its subcommands to the ``govkg`` app."""
     import_app.command("epoch")(epoch)
     import_app.command("ecosystem-graphs")(ecosystem_graphs)
+    import_app.command("huggingface")(huggingface)
     app.add_typer(import_app)
+    # `govkg analyze lineage` lives here, next to the importer whose scale it is for; the
+    # analyze group is created (and added to the app) by govkg.api.cli.analysis
+    from govkg.api.cli.analysis import analyze_app
+
+    analyze_app.command("lineage")(lineage)

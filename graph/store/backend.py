@@ -188,8 +188,12 @@ def load_file(
     remote: RemoteConfig | None = None,
     base_iri: str | None = None,
     progress: Callable[[int], None] | None = None,
+    replace: bool = False,
 ) -> int:
     """Load an RDF file into the backend, all or nothing, the fastest way it allows.
+
+    ``replace`` (embedded store, bulk formats, a ``graph`` given) empties ``graph`` in the same
+    swap, so the load replaces the graph atomically.
 
     Why here: the caller (the CLI) should not know which backend it talks to. A remote server
     gets the file through its Graph Store or SPARQL Update; the embedded store takes formats
@@ -206,7 +210,9 @@ def load_file(
     path = Path(store)
     check_no_writer(path, f"load {source}")
     if format in BULK_FORMATS:
-        return load_by_swap(path, source, format, graph, base_iri=base_iri, progress=progress)
+        return load_by_swap(
+            path, source, format, graph, base_iri=base_iri, progress=progress, replace=replace
+        )
     local = Store.open(path)
     added = local.load(source, format, graph, base_iri=base_iri, progress=progress)
     local.flush()

@@ -36,8 +36,12 @@ def load_by_swap(
     *,
     base_iri: str | None = None,
     progress: Progress | None = None,
+    replace: bool = False,
 ) -> int:
     """Bulk-load ``source`` into a checkpoint of the store and swap it in; return quads added.
+
+    With ``replace``, ``graph`` is emptied in the checkpoint first: the swap then replaces the
+    graph's content atomically (readers see the old graph or the new one).
 
     Same contract as :meth:`Store.load` (``graph`` receives the triples; quad formats keep their
     named graphs; :class:`~govkg.graph.errors.ParseError` with file, line and column on bad input,
@@ -67,6 +71,9 @@ def load_by_swap(
         progress(0)
     try:
         new = ox.Store(str(building))
+        if replace and target is not None:
+            new.update(f"DROP SILENT GRAPH {target}")
+            before = len(new)
         new.bulk_load(**kwargs)
         new.flush()
         after = len(new)
