@@ -178,6 +178,8 @@ async def entity(entity_id: str, request: Request) -> Response:
         raise InputError(f"entity id {entity_id!r} is not valid (letters, digits, . _ -)")
     state = state_of(request)
     media = negotiation.negotiate(request.headers.get("accept"), ("application/json", "text/html"))
+    if media == "text/html":  # people read the entity page (api/http/pages.py)
+        return Response(status_code=303, headers={"Location": f"/page/id/{entity_id}"})
     iri = str(entity_iri(entity_id))
     query = (QUERIES / "entity_facts.rq").read_text(encoding="utf-8")
     outcome = await state.pool.run(

@@ -20,7 +20,7 @@ from govkg.graph.errors import InputError
 from govkg.graph.store.embedded import Store
 
 SOURCE_TITLES_QUERY = (
-    Path(__file__).resolve().parents[1] / "graph" / "queries" / "internal" / "source-titles.rq"
+    Path(__file__).resolve().parents[1] / "store" / "queries" / "internal" / "source-titles.rq"
 )
 
 
