@@ -259,9 +259,9 @@ def _ontology_doc(media: str) -> Response:
     return Response(body, media_type=media, headers=headers)
 
 
-@router.get("/pages/prefixes.json", include_in_schema=False)
-async def prefixes() -> JSONResponse:
-    """The ontology's prefixes, for the query editor's completion."""
+@router.get("/pages/editor.json", include_in_schema=False)
+async def editor_settings(request: Request) -> JSONResponse:
+    """What the query editor needs: the ontology's prefixes (completion) and the IRI base."""
     from govkg.ontology import PREFIXES
 
-    return JSONResponse(PREFIXES)
+    return JSONResponse({"base": base_of(request), "prefixes": PREFIXES})
