@@ -8,6 +8,7 @@ answers from memory while the page is assembled.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
@@ -83,9 +84,12 @@ def local_name(iri: str) -> str:
 
     >>> local_name("https://w3id.org/govkg/concept/open-weights-restricted")
     'open weights restricted'
+    >>> local_name("https://w3id.org/govkg/ontology#adoptedOn")
+    'adopted on'
     """
     tail = iri.rstrip("/").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-    return tail.replace("-", " ")
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", tail)  # camelCase terms: "adoptedOn"
+    return spaced.replace("-", " ") if spaced == tail else spaced.lower()
 
 
 @dataclass

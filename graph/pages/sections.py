@@ -20,6 +20,8 @@ from govkg.graph.pages.statements import collect, page_data, sort_by_date
 
 #: Derived models listed by name before the rest are only counted.
 LINEAGE_LIMIT = 25
+#: The note of a model the coverage report leaves out (not released on the day).
+NOT_ASSESSED = "not assessed: no release on or before the day"
 
 
 @dataclass
@@ -202,7 +204,8 @@ def _developer(ctx: Context, as_of: str | None) -> None:
         from govkg.graph.analysis import coverage
 
         verdicts = coverage(ctx.graph, as_of or date.today().isoformat()).verdicts()
-    refs = [{**m, "note": verdicts.get(m.get("iri", ""), "")} for m in models]
+    # a model the report leaves out (released after the day, or never) has no verdict
+    refs = [{**m, "note": verdicts.get(m.get("iri", ""), NOT_ASSESSED)} for m in models]
     ctx.add("models", f"Models ({len(refs)})", "refs", refs=refs, empty="No model recorded.")
     evals = collect(run(ctx.store, "developer-evaluations", entity=ctx.iri))
     items = [page_data(s, ctx.lk) for s in evals.values()]

@@ -59,7 +59,12 @@ def page_class(types: set[str], is_statement: bool) -> str:
     return "other"
 
 
-def direct_facts(rows: list[dict[str, Any]], lk: Lookup, statements: set[str]) -> dict[str, Any]:
+def direct_facts(
+    rows: list[dict[str, Any]],
+    lk: Lookup,
+    statements: set[str],
+    precision: dict[str, str] | None = None,
+) -> dict[str, Any]:
     """The resource's own triples grouped by property, each value with the sources stating it.
 
     ``out`` facts have the resource as subject; ``in`` facts name it as object, leaving out the
@@ -77,7 +82,8 @@ def direct_facts(rows: list[dict[str, Any]], lk: Lookup, statements: set[str]) -
         table = out if direction == "out" else inbound
         entry = table.setdefault(p, {"property": lk.label(p), "property_iri": p, "values": {}})
         key = o.value if isinstance(o, ox.NamedNode | ox.Literal) else str(o)
-        value = entry["values"].setdefault(key, {**lk.value(o), "sources": []})
+        day = (precision or {}).get(g.value if g is not None else "", "day")
+        value = entry["values"].setdefault(key, {**lk.value(o, day), "sources": []})
         src = lk.source_of_graph(g.value if g is not None else None)
         if src and src["iri"] not in {s["iri"] for s in value["sources"]}:
             value["sources"].append(src)
@@ -116,7 +122,9 @@ def entity_view(
     via: dict[str, set[str]] = {}
     for r in mention_rows:
         via.setdefault(r["st"].value, set()).add(r["via"].value)
-    facts = direct_facts(rows, lk, set(mentions))
+    # a date stated in a graph whose statement about the entity is month-precise is month-precise
+    precision = {st.graph: st.precision for st in mentions.values() if st.graph}
+    facts = direct_facts(rows, lk, set(mentions), precision)
     aliases = sorted(
         {
             r["o"].value
@@ -140,6 +148,7 @@ def entity_view(
             [{**r, "st": ox.NamedNode(iri)} for r in rows if r["direction"].value == "out"]
         )
         view["statement"] = page_data(own[iri], lk)
+        view["facts"]["out"] = []  # the statement card lists every property
         view["label"] = "".join(
             p.get("label") or p.get("text", "") for p in view["statement"]["summary"]
         )
