@@ -57,8 +57,12 @@ def _serve(store: Path) -> tuple[str, object, threading.Thread]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     app = create_app(Settings(store=store, port=port, workers=1))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]
+
+    class Quiet(uvicorn.Server):
+        def install_signal_handlers(self) -> None:  # no signals in a thread
+            pass
+
+    server = Quiet(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60

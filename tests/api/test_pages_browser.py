@@ -159,6 +159,19 @@ def test_entity_page_of_each_class(visit: Visit, server: LiveServer, kind: str) 
     assert not visit.errors, visit.errors
 
 
+def test_keyboard_reaches_the_content_and_every_link(visit: Visit) -> None:
+    page = visit.go(PAGES["developer"][0])
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    # every link and control can take the focus (none is removed from the tab order)
+    assert page.locator("a[tabindex='-1'], button[tabindex='-1']").count() == 0
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.closest('main') !== null")
+    assert focused, "Tab after the skip link does not land in the content"
+
+
 def test_pages_read_without_javascript(browser, server: LiveServer) -> None:  # type: ignore[no-untyped-def]
     ctx = browser.new_context(java_script_enabled=False)
     page = ctx.new_page()

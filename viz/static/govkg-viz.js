@@ -14,8 +14,16 @@
   var visible = new Set();
 
   var nodes = new vis.DataSet(data.nodes);
+  // on a small drawing, statements and sources (long sentences and titles) label on hover only,
+  // so the fit below frames the actors and their names stay readable
   var STATEMENT_KINDS = { Participation: 1, RegulatoryAction: 1, Claim: 1, StanceAttribution: 1,
-    Statement: 1, ModelRelease: 1, ModelEvaluation: 1, Scenario: 1, OrganisationChange: 1 };
+    Statement: 1, ModelRelease: 1, ModelEvaluation: 1, Scenario: 1, OrganisationChange: 1,
+    Source: 1 };
+  var SMALL = data.nodes.length <= 300;
+  if (SMALL) {
+    nodes.update(data.nodes.filter(function (n) { return STATEMENT_KINDS[n.kind]; })
+      .map(function (n) { return { id: n.id, font: { size: 0 } }; }));
+  }
   var edges = new vis.DataSet(data.edges);
 
   function nodeShown(n) {
@@ -243,12 +251,10 @@
     // fitted to the screen, and on a small drawing labels big enough to read at that zoom
     network.fit({ animation: false });
     var scale = network.getScale();
-    if (nodes.length <= 300 && scale > 0 && 12 / scale > 14) {
+    if (SMALL && scale > 0 && 12 / scale > 14) {
       var size = Math.min(48, Math.ceil(12 / scale));
-      // actors get readable labels; statements (long sentences) show theirs on hover
-      nodes.update(data.nodes.map(function (n) {
-        return { id: n.id, font: { size: STATEMENT_KINDS[n.kind] ? 0 : size } };
-      }));
+      nodes.update(data.nodes.filter(function (n) { return !STATEMENT_KINDS[n.kind]; })
+        .map(function (n) { return { id: n.id, font: { size: size } }; }));
     }
     api.ready = true;
     api.readyAt = performance.now();
