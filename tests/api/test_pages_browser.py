@@ -159,6 +159,25 @@ def test_entity_page_of_each_class(visit: Visit, server: LiveServer, kind: str) 
     assert not visit.errors, visit.errors
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/page/statement/article-meta-federal-ai-review/meta-negotiating",
+        "/page/concept/negotiating",
+        "/page/id/llama-3.1",
+        "/.well-known/void",
+        "/viz?view=coverage",
+    ],
+)
+def test_other_pages_are_accessible(visit: Visit, path: str) -> None:
+    page = visit.go(path)
+    if path.startswith("/viz"):
+        page.wait_for_function("window.govkg && window.govkg.ready === true")
+    else:
+        assert page.locator("h1").count() == 1
+    assert visit.axe() == []
+
+
 def test_keyboard_reaches_the_content_and_every_link(visit: Visit) -> None:
     page = visit.go(PAGES["developer"][0])
     page.keyboard.press("Tab")
