@@ -41,9 +41,17 @@ test: install-test system-deps
 	GOVKG_TEST_REQUIRE_SYSTEM=$$( [ "$$(id -u)" = 0 ] && echo 1 || echo 0 ) \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# mypy cannot follow setuptools' editable finder for the govkg namespace, so it reads the four
+# folders through a link tree (.venv/typecheck/govkg/<folder> -> <folder>), made here.
+TYPECHECK := $(VENV)/typecheck
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	@mkdir -p $(TYPECHECK)/govkg
+	@for d in ontology graph api viz; do ln -sfn ../../../$$d $(TYPECHECK)/govkg/$$d; done
+	cd $(TYPECHECK) && ../bin/mypy --config-file ../../pyproject.toml \
+		-p govkg.ontology -p govkg.graph -p govkg.api -p govkg.viz
 
 format: install-test
 	$(BIN)/ruff format .

@@ -1,15 +1,21 @@
-"""Server settings: one object, built once at start-up and passed to ``create_app(settings)``.
+"""Settings: one object, built once by the CLI and passed explicitly to what needs it.
 
-Nothing reads the environment at import time; :meth:`Settings.from_env` is called by the CLI
-(``govkg serve``) and merged with command-line options there.
+Nothing reads the environment at import time, and nothing below ``api/`` reads it at all: the
+CLI calls :meth:`Settings.from_env` once, merges its command-line options into the result, and
+hands the object to ``create_app(settings)``, the worker processes and the commands. The remote
+backend's connection settings are one :class:`~govkg.graph.store.remote.RemoteConfig` inside it.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
+
+from govkg.graph.errors import InputError
+from govkg.graph.store.backend import RemoteConfig
 
 DEFAULT_STORE = Path(".govkg/store")
 
@@ -32,11 +38,11 @@ class Settings:
     Environment (``from_env``): ``GOVKG_STORE``, ``GOVKG_TOKEN``, ``GOVKG_DEFAULT_GRAPH``,
     ``GOVKG_QUERY_TIMEOUT``, ``GOVKG_MAX_RESULTS``, ``GOVKG_WORKERS``, ``GOVKG_CORS_ORIGINS`` and
     ``GOVKG_SERVICE_ALLOWLIST`` (comma-separated), ``GOVKG_ACCESS_LOG``, ``GOVKG_VIZ_MAX_NODES``,
-    and the remote backend's ``GOVKG_ENDPOINT`` family (graph/store/backend.py). A value that is not
-    valid is an :class:`~govkg.graph.errors.InputError` naming the variable.
-    - ``endpoint`` (and ``update_endpoint``, ``gsp_endpoint``, ``remote_*`` credentials): when
-      set, queries and writes go to this remote SPARQL 1.1 server instead of ``store``
-      (graph/store/remote.py); ``remote_config()`` builds its connection settings.
+    and the remote backend's ``GOVKG_ENDPOINT`` family (:func:`remote_from_env`). A value that is
+    not valid is an :class:`~govkg.graph.errors.InputError` naming the variable.
+    - ``remote``: when set, queries and writes go to this SPARQL 1.1 server instead of ``store``
+      (graph/store/remote.py). Its ``timeout`` bounds each request to the server other than a
+      query; a query is bounded by ``query_timeout``.
     - ``access_log``: one log line per request (off by default: it costs ~10% of throughput).
     - ``viz_max_nodes``: the most nodes ``GET /viz`` draws (a request's ``max_nodes`` can only
       lower it); bigger drawings get a 400 problem suggesting a filter.
@@ -55,13 +61,7 @@ class Settings:
     workers: int = 2
     cors_origins: tuple[str, ...] = ()
     service_allowlist: tuple[str, ...] = ()
-    endpoint: str | None = None
-    update_endpoint: str | None = None
-    gsp_endpoint: str | None = None
-    remote_user: str | None = None
-    remote_password: str | None = None
-    remote_auth: Literal["basic", "digest"] = "basic"
-    remote_bearer: str | None = None
+    remote: RemoteConfig | None = None
     viz_max_nodes: int = 5000
     access_log: bool = False
     base_url: str = "https://w3id.org/govkg/"
@@ -69,8 +69,6 @@ class Settings:
 
     def __post_init__(self) -> None:
         """Refuse settings the server cannot honour, naming the setting (no traceback later)."""
-        from govkg.graph.errors import InputError
-
         problems = []
         if self.default_graph not in ("union", "separate"):
             problems.append(
@@ -87,10 +85,8 @@ class Settings:
             raise InputError("invalid server settings: " + "; ".join(problems))
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Settings from ``GOVKG_*`` environment variables, defaults for the rest."""
-        from govkg.graph.store.backend import env_seconds
-
         env = dict(os.environ if environ is None else environ)
         s = cls()
         if "GOVKG_STORE" in env:
@@ -98,7 +94,8 @@ class Settings:
         if env.get("GOVKG_TOKEN"):
             s = replace(s, token=env["GOVKG_TOKEN"])
         if env.get("GOVKG_DEFAULT_GRAPH"):
-            s = replace(s, default_graph=_choice("GOVKG_DEFAULT_GRAPH", env, ("union", "separate")))
+            mode = _choice("GOVKG_DEFAULT_GRAPH", env, ("union", "separate"))
+            s = replace(s, default_graph="separate" if mode == "separate" else "union")
         if env.get("GOVKG_QUERY_TIMEOUT"):
             s = replace(s, query_timeout=env_seconds(env, "GOVKG_QUERY_TIMEOUT", s.query_timeout))
         if env.get("GOVKG_MAX_RESULTS"):
@@ -110,20 +107,7 @@ class Settings:
         if env.get("GOVKG_SERVICE_ALLOWLIST"):
             s = replace(s, service_allowlist=_url_list(env["GOVKG_SERVICE_ALLOWLIST"]))
         if env.get("GOVKG_ENDPOINT"):
-            from govkg.graph.store.backend import remote_config_from_env
-
-            remote = remote_config_from_env(env)
-            assert remote is not None
-            s = replace(
-                s,
-                endpoint=remote.endpoint,
-                update_endpoint=remote.update_endpoint,
-                gsp_endpoint=remote.gsp_endpoint,
-                remote_user=remote.user,
-                remote_password=remote.password,
-                remote_auth=remote.auth,
-                remote_bearer=remote.bearer,
-            )
+            s = replace(s, remote=remote_from_env(env))
         if env.get("GOVKG_ACCESS_LOG", "").lower() in ("1", "true", "yes"):
             s = replace(s, access_log=True)
         if env.get("GOVKG_VIZ_MAX_NODES"):
@@ -132,25 +116,59 @@ class Settings:
             s = replace(s, base_url=env["GOVKG_BASE_URL"].strip())
         return s
 
-    def remote_config(self):  # -> govkg.graph.store.remote.RemoteConfig | None
-        """The remote backend's connection settings, or ``None`` for the embedded store.
+    @property
+    def backend_name(self) -> str:
+        """What the server serves, for people: the remote endpoint's URL or the store's path."""
+        return self.remote.endpoint if self.remote is not None else str(self.store)
 
-        The HTTP timeout is the query time limit, so a remote query stops with it.
-        """
-        if not self.endpoint:
-            return None
-        from govkg.graph.store.remote import RemoteConfig
 
-        return RemoteConfig(
-            endpoint=self.endpoint,
-            update_endpoint=self.update_endpoint,
-            gsp_endpoint=self.gsp_endpoint,
-            user=self.remote_user,
-            password=self.remote_password,
-            auth=self.remote_auth,
-            bearer=self.remote_bearer,
-            timeout=self.query_timeout,
-        )
+def remote_from_env(env: Mapping[str, str]) -> RemoteConfig | None:
+    """A :class:`RemoteConfig` from ``GOVKG_ENDPOINT`` and friends, or ``None`` if unset.
+
+    Variables: ``GOVKG_ENDPOINT``, ``GOVKG_UPDATE_ENDPOINT``, ``GOVKG_GSP_ENDPOINT``,
+    ``GOVKG_USER``, ``GOVKG_PASSWORD``, ``GOVKG_AUTH`` (basic|digest), ``GOVKG_BEARER``,
+    ``GOVKG_REMOTE_TIMEOUT`` (seconds).
+
+    >>> remote_from_env({"GOVKG_ENDPOINT": "http://localhost:7878/query"}).update_url()
+    'http://localhost:7878/update'
+    >>> remote_from_env({}) is None
+    True
+    """
+    endpoint = env.get("GOVKG_ENDPOINT")
+    if not endpoint:
+        return None
+    auth = env.get("GOVKG_AUTH", "basic").lower()
+    if auth not in ("basic", "digest"):
+        raise InputError(f"GOVKG_AUTH: expected basic or digest, got {env['GOVKG_AUTH']!r}")
+    return RemoteConfig(
+        endpoint=endpoint,
+        update_endpoint=env.get("GOVKG_UPDATE_ENDPOINT") or None,
+        gsp_endpoint=env.get("GOVKG_GSP_ENDPOINT"),
+        user=env.get("GOVKG_USER") or None,
+        password=env.get("GOVKG_PASSWORD") or None,
+        auth="digest" if auth == "digest" else "basic",
+        bearer=env.get("GOVKG_BEARER") or None,
+        timeout=env_seconds(env, "GOVKG_REMOTE_TIMEOUT", 30.0),
+    )
+
+
+def env_seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    """A number of seconds above 0 from the environment (``default`` when unset), or an
+    :class:`~govkg.graph.errors.InputError` naming the variable; every ``GOVKG_*`` timeout.
+
+    >>> env_seconds({"T": "2.5"}, "T", 30.0)
+    2.5
+    """
+    text = env.get(name)
+    if not text:
+        return default
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise InputError(f"{name}: expected a number of seconds above 0, got {text!r}")
+    return value
 
 
 def _url_list(text: str) -> tuple[str, ...]:
@@ -158,20 +176,16 @@ def _url_list(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
-def _choice(name: str, env: dict[str, str], allowed: tuple[str, ...]):  # type: ignore[no-untyped-def]
+def _choice(name: str, env: Mapping[str, str], allowed: tuple[str, ...]) -> str:
     """One of ``allowed`` from the environment, or an error naming the variable."""
-    from govkg.graph.errors import InputError
-
     value = env[name].strip().lower()
     if value not in allowed:
         raise InputError(f"{name}: expected one of {', '.join(allowed)}, got {env[name]!r}")
     return value
 
 
-def _positive_int(name: str, env: dict[str, str]) -> int:
+def _positive_int(name: str, env: Mapping[str, str]) -> int:
     """A positive whole number from the environment, or an error naming the variable."""
-    from govkg.graph.errors import InputError
-
     text = env[name].strip()
     if not text.isdigit() or int(text) < 1:
         raise InputError(f"{name}: expected a whole number of at least 1, got {env[name]!r}")

@@ -51,7 +51,7 @@ NOTES = """
   safety features working; the slowest answer is then the time to that refusal.
 - RSS counts the server process and its two query worker processes. Each worker materialises a
   whole answer (up to the row cap) as Python objects before serialising it
-  (`api/runtime/worker.py` `_collect_rows`) and has its own RocksDB handle and block cache, so
+  (`api/http/query_jobs.py` `_collect_rows`) and has its own RocksDB handle and block cache, so
   the growth after the queries follows the largest answers asked, not the store's size. A
   worker stopped at the time limit is killed and replaced, which frees its memory: at 5M most
   large questions hit the 30 s limit, so the 5M figure is below the 1M one. The worst case is

@@ -17,7 +17,6 @@ every build and by :meth:`govkg.graph.store.embedded.Store.open`) restores ``<st
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import time
@@ -28,6 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from govkg.graph.curated import DATA_DIR, compile_data
 from govkg.graph.errors import StoreError
+from govkg.graph.store.backend import write_new_store
 from govkg.graph.store.directory import check_replaceable, recover_store, swap_in
 from govkg.ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
 
@@ -90,22 +90,6 @@ def build_store(
 def _write_new_store(
     path: Path, quads: Iterable[ox.Quad], extra: Iterable[ox.Quad] | None
 ) -> tuple[int, int]:
-    """Bulk-load everything into a new on-disk store; return (quads, named graphs)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    store = ox.Store(str(path))
-    try:
-        store.bulk_load(
-            path=str(ONTOLOGY_FILE),
-            format=ox.RdfFormat.TURTLE,
-            to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)),
-        )
-        store.bulk_extend(quads)
-        if extra is not None:
-            store.bulk_extend(extra)
-        store.flush()
-        triples = len(store)
-        graphs = sum(1 for _ in store.named_graphs())
-    finally:
-        del store
-        gc.collect()  # release RocksDB's files and lock before the directory is renamed
-    return triples, graphs
+    """Bulk-load the ontology, the data and ``extra`` into a new store; (quads, named graphs)."""
+    ontology = (ONTOLOGY_FILE, ox.RdfFormat.TURTLE, str(ONTOLOGY_GRAPH))
+    return write_new_store(path, files=[ontology], quads=[quads, extra or ()])

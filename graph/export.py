@@ -25,7 +25,8 @@ from typing import BinaryIO
 
 import networkx as nx
 from govkg.graph.errors import UnsupportedFormatError
-from govkg.graph.store.embedded import Store
+from govkg.graph.projection import project
+from govkg.graph.store.backend import Backend
 from govkg.graph.store.formats import format_for_name, format_names
 from govkg.ontology import PREFIXES
 
@@ -63,7 +64,7 @@ class _CountingWriter(io.RawIOBase):
 
 
 def export(
-    store: Store,
+    store: Backend,
     out: BinaryIO,
     fmt: str,
     *,
@@ -104,10 +105,8 @@ def safe_value(value: object) -> str | int | float | bool | None:
     return str(value)
 
 
-def project_for_export(store: Store, graphs: list[str] | None = None) -> nx.MultiDiGraph:
+def project_for_export(store: Backend, graphs: list[str] | None = None) -> nx.MultiDiGraph:
     """The projection with every attribute made safe for GraphML/GEXF writers."""
-    from govkg.graph.projection import project
-
     g = project(store, graphs=graphs)
     out = nx.MultiDiGraph()
     for node, data in g.nodes(data=True):

@@ -92,7 +92,7 @@ from govkg.graph.projection_ontology import (
     _store_ontology,
     local_name,
 )
-from govkg.graph.store.embedded import Store
+from govkg.graph.store.backend import Backend
 from govkg.ontology import ONTOLOGY_GRAPH
 
 #: Links to web pages: kept as the ``url`` attribute, not as edges to page nodes.
@@ -173,7 +173,7 @@ class _Facts:
 
 
 def _collect(
-    store: Store,
+    store: Backend,
     onto: OntologyInfo,
     graph_filter: set[str] | None,
     pred_filter: set[str] | None,
@@ -190,7 +190,7 @@ def _collect(
     named, blank, literal, default_graph = ox.NamedNode, ox.BlankNode, ox.Literal, ox.DefaultGraph
     ontology_graph = str(ONTOLOGY_GRAPH)
     last_s = last_g = src_s = src_g = ""
-    for s, p, o, g in store.oxigraph.quads_for_pattern(None, None, None, None):
+    for s, p, o, g in store.quads():
         if isinstance(s, named):
             skey = s.value
         elif isinstance(s, blank):
@@ -274,7 +274,7 @@ _Kept = dict[str, tuple[tuple[str, ...], _TypeInfo]]
 
 
 def project(
-    store: Store,
+    store: Backend,
     *,
     classes: Iterable[str] | None = None,
     predicates: Iterable[str] | None = None,

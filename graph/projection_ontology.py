@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pyoxigraph as ox
-from govkg.graph.store.embedded import Store
+from govkg.graph.store.backend import Backend
 from govkg.ontology import GK, ONTOLOGY_FILE, ONTOLOGY_GRAPH
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -76,7 +76,7 @@ def _file_ontology() -> OntologyInfo:
     return info
 
 
-def _store_ontology(store: Store) -> OntologyInfo:
+def _store_ontology(store: Backend) -> OntologyInfo:
     """The shipped ontology plus the store's ontology graph (a private copy to extend)."""
     base = _file_ontology()
     onto = OntologyInfo(
@@ -85,8 +85,7 @@ def _store_ontology(store: Store) -> OntologyInfo:
         open_weights=dict(base.open_weights),
         concepts=set(base.concepts),
     )
-    onto_graph = ox.NamedNode(str(ONTOLOGY_GRAPH))
-    for quad in store.oxigraph.quads_for_pattern(None, None, None, onto_graph):
+    for quad in store.quads(str(ONTOLOGY_GRAPH)):
         if isinstance(quad.subject, ox.NamedNode):
             onto.add_quad(quad.subject.value, quad.predicate.value, quad.object)
     return onto

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from govkg.graph.errors import BackendError
-from govkg.graph.store.embedded import Store
-from govkg.graph.store.remote import RemoteStore
+from govkg.graph.store.backend import Backend, RemoteStore, raise_not_found_graph
 
 #: Called after each graph with (graphs done, graphs in total, graph IRI).
 PushProgress = Callable[[int, int, str], None]
@@ -53,7 +52,7 @@ class PushReport:
 
 
 def push(
-    local: Store,
+    local: Backend,
     remote: RemoteStore,
     *,
     graphs: list[str] | None = None,
@@ -68,14 +67,11 @@ def push(
     if graphs is not None:
         missing = sorted(set(graphs) - set(names))
         if missing:
-            from govkg.graph.store.embedded import raise_not_found_graph
-
             raise_not_found_graph(missing[0], names)
         names = [g for g in names if g in set(graphs)]
     local_counts: dict[str, int] = {}
     for i, name in enumerate(names, start=1):
-        quads = local.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(name))
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in local.quads(name)]
         try:
             remote.replace_graph(name, triples)
         except BackendError as exc:
@@ -83,7 +79,7 @@ def push(
         local_counts[name] = len(triples)
         if progress:
             progress(i, len(names), name)
-    counts = remote._counts(names) if names else {}  # one COUNT query for all graphs
+    counts = remote.graph_counts(names) if names else {}  # one COUNT query for all graphs
     report = PushReport(endpoint=remote.url)
     for name in names:
         report.graphs.append(GraphCount(name, local_counts[name], counts.get(name, 0)))

@@ -32,15 +32,16 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import pyoxigraph as ox
 from govkg.graph.errors import DataValidationError, NotFoundError, ParameterError, Problem
 from govkg.graph.results import ResultTable
-from govkg.graph.store.embedded import Store
+from govkg.graph.store.backend import Backend, solutions
 from govkg.ontology import PREFIXES, concept_iri, entity_iri
+from govkg.ontology.sparql_files import header_fields, sparql_files
 
-QUERIES_DIR = Path(__file__).resolve().parent / "queries"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 PARAM_TYPES = ("date", "boolean", "integer", "string", "iri", "entity", "concept")
 _ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
@@ -78,7 +79,7 @@ class Question:
     description: str
     params: tuple[Param, ...]
     sparql: str
-    path: Path
+    path: Path | Traversable
     hidden: tuple[str, ...] = ()
 
     def param(self, name: str) -> Param:
@@ -117,37 +118,25 @@ class Header:
     hidden: list[str]
 
 
-def parse_header(path: Path, text: str) -> Header:
-    """Read title, description, params and hidden columns from a ``.rq`` file's ``#`` block."""
+def parse_header(path: Path | Traversable, text: str) -> Header:
+    """Read title, description, params and hidden columns from a ``.rq`` file's ``#`` block.
+
+    The block is split into fields by :func:`govkg.ontology.sparql_files.header_fields`, the
+    one header parser; other keys (``formulation``, notes) are documentation only.
+    """
     title = ""
     description: list[str] = []
     params: list[Param] = []
     hidden: list[str] = []
-    current = None
-    for lineno, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line.startswith("#"):
-            if line:
-                break
-            continue
-        body = line[1:].strip()
-        key, sep, value = body.partition(":")
-        key = key.strip().lower()
-        if sep and key == "title":
-            title, current = value.strip(), "title"
-        elif sep and key == "description":
-            description.append(value.strip())
-            current = "description"
-        elif sep and key == "param":
-            params.append(_parse_param(path, lineno, value))
-            current = "param"
-        elif sep and key == "hidden":
-            hidden.extend(value.split())
-            current = "hidden"
-        elif current == "description" and body:
-            description.append(body)
-        elif not body:
-            current = None
+    for f in header_fields(text):
+        if f.key == "title":
+            title = f.value
+        elif f.key == "description":
+            description.append(f.value)
+        elif f.key == "param":
+            params.append(_parse_param(path, f.line, f.value))
+        elif f.key == "hidden":
+            hidden.extend(f.value.split())
     if not title:
         raise DataValidationError(
             f"{path.name}: named question has no '# title:' line",
@@ -162,7 +151,7 @@ def parse_header(path: Path, text: str) -> Header:
     return Header(title, " ".join(description), params, hidden)
 
 
-def _parse_param(path: Path, lineno: int, value: str) -> Param:
+def _parse_param(path: Path | Traversable, lineno: int, value: str) -> Param:
     parts = [p.strip() for p in value.split("|")]
     if len(parts) != 4 or not parts[0]:
         raise DataValidationError(
@@ -188,29 +177,35 @@ def _parse_param(path: Path, lineno: int, value: str) -> Param:
     )
 
 
-def load_question(path: Path) -> Question:
+def load_question(path: Path | Traversable) -> Question:
     """Read one ``.rq`` file into a :class:`Question`."""
     text = path.read_text(encoding="utf-8")
     h = parse_header(path, text)
-    return Question(path.stem, h.title, h.description, tuple(h.params), text, path, tuple(h.hidden))
+    stem = path.name.removesuffix(".rq")
+    return Question(stem, h.title, h.description, tuple(h.params), text, path, tuple(h.hidden))
 
 
-def list_questions(directory: Path = QUERIES_DIR) -> list[Question]:
-    """Every named question, sorted by name."""
-    return [load_question(p) for p in sorted(directory.glob("*.rq"))]
+def _question_files(directory: Path | None) -> list[Path | Traversable]:
+    if directory is None:
+        return list(sparql_files("govkg.graph", "queries"))
+    return list(sorted(directory.glob("*.rq")))
 
 
-def get_question(name: str, directory: Path = QUERIES_DIR) -> Question:
+def list_questions(directory: Path | None = None) -> list[Question]:
+    """Every named question (those shipped in ``graph/queries/``, or in ``directory``), by name."""
+    return [load_question(p) for p in _question_files(directory)]
+
+
+def get_question(name: str, directory: Path | None = None) -> Question:
     """The question called ``name``; :class:`NotFoundError` says which names are close."""
-    path = directory / f"{name}.rq"
-    if "/" in name or not path.is_file():
-        names = [p.stem for p in sorted(directory.glob("*.rq"))]
-        close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    files = {p.name.removesuffix(".rq"): p for p in _question_files(directory)}
+    if name not in files:
+        close = difflib.get_close_matches(name, list(files), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise NotFoundError(
-            f"no named question {name!r}{hint} (`govkg ask --list` shows all {len(names)})"
+            f"no named question {name!r}{hint} (`govkg ask --list` shows all {len(files)})"
         )
-    return load_question(path)
+    return load_question(files[name])
 
 
 def bind_value(question: Question, param: Param, value: str) -> ox.NamedNode | ox.Literal:
@@ -258,7 +253,7 @@ def bind_value(question: Question, param: Param, value: str) -> ox.NamedNode | o
     return ox.NamedNode(str(make(text)))
 
 
-def run_question(store: Store, name: str, params: dict[str, str] | None = None) -> QuestionResult:
+def run_question(store: Backend, name: str, params: dict[str, str] | None = None) -> QuestionResult:
     """Ask the named question with ``params`` (text values) and return its answer."""
     question = get_question(name)
     given = dict(params or {})
@@ -280,8 +275,8 @@ def run_question(store: Store, name: str, params: dict[str, str] | None = None) 
         term = bind_value(question, p, text)
         substitutions[p.name] = term
         used[p.name] = term.value
-    solutions = store.query(question.sparql, substitutions=substitutions, prefixes=PREFIXES)
-    table = ResultTable.from_solutions(solutions, drop=question.hidden)
+    rows = store.query(question.sparql, substitutions=substitutions, prefixes=PREFIXES)
+    table = ResultTable.from_solutions(solutions(rows), drop=question.hidden)
     return QuestionResult(
         columns=table.columns, terms=table.terms, question=question.name, params=used
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -76,6 +76,29 @@ def _cell(value: Any) -> str:
     return _text(value)
 
 
+def delimited(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    *,
+    delimiter: str = ",",
+    newline: str = "\n",
+) -> str:
+    """A header row and rows of text as CSV (``","``) or TSV (``"\\t"``), RFC 4180 quoting.
+
+    The one CSV/TSV writer: the SPARQL CSV results (``newline="\\r\\n"``), the named questions'
+    CSV over HTTP and every ``--format csv|tsv`` of the CLI go through it; what differs between
+    them is how a cell is rendered, not how rows are written.
+
+    >>> delimited(["a", "b"], [["1", "x,y"]])
+    'a,b\\n1,"x,y"\\n'
+    """
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator=newline)
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
 @dataclass
 class ResultTable:
     """Columns and rows of RDF terms; ``rows`` gives them as Python values."""
@@ -123,12 +146,8 @@ class ResultTable:
 
     def to_delimited(self, delimiter: str) -> str:
         """CSV (``","``) or TSV (``"\\t"``) with a header row; values as plain text."""
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
-        writer.writerow(self.columns)
-        for row in self.rows:
-            writer.writerow([_text(row[c]) for c in self.columns])
-        return buf.getvalue()
+        rows = ([_text(row[c]) for c in self.columns] for row in self.rows)
+        return delimited(self.columns, rows, delimiter=delimiter)
 
     def to_rich(self, title: str | None = None):  # -> rich.table.Table
         """A rich table for terminals, with IRIs shortened by govkg's prefixes."""

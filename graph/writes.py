@@ -14,8 +14,9 @@ from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 from govkg.graph.errors import DataValidationError, Problem
-from govkg.graph.store.embedded import Store
+from govkg.graph.store.backend import Backend, memory_backend
 from govkg.ontology import GRAPH
+from govkg.ontology.validation import validate_data
 from rdflib import BNode, Dataset, Literal, URIRef
 
 CURATED_PREFIX = str(GRAPH)
@@ -51,22 +52,20 @@ def _dataset(quads: Iterable[ox.Quad]) -> Dataset:
     return ds
 
 
-def check_curated_write(store: Store, apply: Callable[[ox.Store], None]) -> None:
-    """Rehearse ``apply`` on a copy; raise :class:`DataValidationError` if it adds violations.
+def check_curated_write(store: Backend, rehearse: Callable[[Backend], object]) -> None:
+    """Rehearse a write on a copy; raise :class:`DataValidationError` if it adds violations.
 
-    ``apply`` must be deterministic (it is run again on the real store afterwards).
+    ``rehearse`` applies the write to the backend it is given; it must be deterministic (the
+    caller runs it again on the real store afterwards).
     """
     # One read of the store serves as "before" and as the copy's content: on a remote backend
     # that is one request (not three) and one consistent state of the server.
-    current = list(store.oxigraph.quads_for_pattern(None, None, None, None))
-    copy = ox.Store()
-    copy.extend(current)
-    apply(copy)
-    changed = list(copy.quads_for_pattern(None, None, None, None))
+    current = list(store.quads())
+    copy = memory_backend(current)
+    rehearse(copy)
+    changed = list(copy.quads())
     if _curated(current) == _curated(changed):
         return
-    from govkg.ontology.validation import validate_data
-
     old = {str(v) for v in validate_data(_dataset(current))}
     new = [v for v in validate_data(_dataset(changed)) if str(v) not in old]
     if new:

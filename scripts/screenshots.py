@@ -9,7 +9,6 @@ tests, so a screenshot never shows something fetched from elsewhere.
 from __future__ import annotations
 
 import argparse
-import gc
 import socket
 import sys
 import tempfile
@@ -38,14 +37,10 @@ SHOTS = [
 
 
 def _build(path: Path) -> None:
-    from govkg.graph import curated
-    from govkg.graph.store.embedded import Store
+    """The store ``govkg build`` makes (compile, validate with SHACL, swap in)."""
+    from govkg.graph.build import build_store
 
-    store = Store.open(path)
-    store.oxigraph.extend(curated.compile_data().iter_quads())
-    store.flush()
-    del store
-    gc.collect()
+    build_store(path)
 
 
 def _serve(store: Path) -> tuple[str, object, threading.Thread]:

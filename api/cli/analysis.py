@@ -10,8 +10,6 @@ json/csv/tsv for scripts. Errors (unknown model, bad date, bad scenario file) ar
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Sequence
@@ -20,6 +18,7 @@ from typing import Any
 
 import typer
 from govkg.api.cli.common import check_output_format, err_console, handled, open_store, out_console
+from govkg.graph.results import delimited
 
 analyze_app = typer.Typer(
     name="analyze",
@@ -63,11 +62,8 @@ def emit(
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
         return
     if fmt in ("csv", "tsv"):
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
-        sys.stdout.write(buf.getvalue())
+        cells = (["" if v is None else str(v) for v in row] for row in rows)
+        sys.stdout.write(delimited(columns, cells, delimiter="," if fmt == "csv" else "\t"))
         if note:
             err_console.print(note, style="dim", soft_wrap=True)
         return

@@ -7,15 +7,17 @@ code 1, no traceback) and prints tables or machine formats the same way.
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import typer
-from govkg.api.settings import DEFAULT_STORE
+from govkg.api.settings import Settings, env_seconds
 from govkg.graph.errors import GovkgError
+from govkg.graph.store.backend import Backend, RemoteConfig, open_backend
 from rich.console import Console
 
 OUTPUT_FORMATS = ("table", "json", "csv", "tsv")
@@ -26,95 +28,81 @@ err_console = Console(stderr=True, highlight=False)
 
 
 class State:
-    """Options given before the command name (``govkg --store X query ...``).
+    """The one :class:`~govkg.api.settings.Settings` of this command line run.
 
-    ``remote`` is set by ``--endpoint`` (or ``GOVKG_ENDPOINT``): then every command talks to
-    that SPARQL server instead of the embedded store.
+    Built once by the global options (:func:`configure`): ``GOVKG_*`` from the environment,
+    then ``--store`` and the ``--endpoint`` family on top. Commands read it from here and pass
+    it on explicitly; nothing is written back to the environment.
     """
 
-    store: Path | None = None
-    remote = None  # govkg.graph.store.remote.RemoteConfig | None
+    settings: Settings = Settings()
 
 
 state = State()
 
 
-def store_path(explicit: Path | None = None) -> Path:
-    """``--store`` (on the command or globally), else ``GOVKG_STORE``, else ``.govkg/store``."""
-    if explicit is not None:
-        return explicit
-    if state.store is not None:
-        return state.store
-    env = os.environ.get("GOVKG_STORE")
-    return Path(env) if env else DEFAULT_STORE
-
-
-def set_remote_options(
+def configure(
+    environ: Mapping[str, str],
     *,
-    endpoint: str | None,
+    store: Path | None = None,
+    endpoint: str | None = None,
     update_endpoint: str | None = None,
     gsp_endpoint: str | None = None,
     user: str | None = None,
     password: str | None = None,
-    auth: str = "basic",
+    auth: str | None = None,
     bearer: str | None = None,
     timeout: float | None = None,
-) -> None:
-    """Record the global ``--endpoint`` options (each falls back to its ``GOVKG_*`` variable).
+) -> Settings:
+    """The run's settings: the environment's, with the global command-line options on top.
 
-    They are also written to this process's environment, so ``govkg serve`` (which builds its
-    settings with ``Settings.from_env``) and its worker processes use the same server.
+    An option wins over its ``GOVKG_*`` variable; the remote options without ``--endpoint``
+    (nor ``GOVKG_ENDPOINT``) have nothing to apply to and are ignored.
     """
-    if auth.lower() not in ("basic", "digest"):
+    if auth is not None and auth.lower() not in ("basic", "digest"):
         raise typer.BadParameter("must be basic or digest", param_hint="--auth")
-    given = {
-        "GOVKG_ENDPOINT": endpoint,
-        "GOVKG_UPDATE_ENDPOINT": update_endpoint,
-        "GOVKG_GSP_ENDPOINT": gsp_endpoint,
-        "GOVKG_USER": user,
-        "GOVKG_PASSWORD": password,
-        "GOVKG_BEARER": bearer,
-        "GOVKG_REMOTE_TIMEOUT": None if timeout is None else str(timeout),
-    }
-    if auth.lower() != "basic":
-        given["GOVKG_AUTH"] = auth.lower()
-    for key, value in given.items():
-        if value is not None:
-            os.environ[key] = value
-    from govkg.graph.store.backend import remote_config_from_env
-
-    state.remote = remote_config_from_env()
-
-
-def remote_config():  # -> govkg.graph.store.remote.RemoteConfig | None
-    """The remote server from ``--endpoint`` (global options), else ``GOVKG_ENDPOINT``, or None."""
-    if state.remote is not None:
-        return state.remote
-    from govkg.graph.store.backend import remote_config_from_env
-
-    return remote_config_from_env()
+    settings = Settings.from_env(environ)
+    remote = settings.remote
+    if endpoint:
+        default = env_seconds(environ, "GOVKG_REMOTE_TIMEOUT", 30.0)
+        remote = RemoteConfig(endpoint=endpoint, timeout=remote.timeout if remote else default)
+    if remote is not None:
+        given: dict[str, Any] = {
+            "update_endpoint": update_endpoint,
+            "gsp_endpoint": gsp_endpoint,
+            "user": user,
+            "password": password,
+            "auth": None if auth is None else auth.lower(),
+            "bearer": bearer,
+            "timeout": timeout,
+        }
+        remote = replace(remote, **{k: v for k, v in given.items() if v is not None})
+    settings = replace(settings, store=store or settings.store, remote=remote)
+    state.settings = settings
+    return settings
 
 
-def open_store(explicit: Path | None = None, *, write: bool = False):
+def store_path(explicit: Path | None = None) -> Path:
+    """``--store`` on the command, else the run's store (global ``--store``, ``GOVKG_STORE``,
+    ``.govkg/store``)."""
+    return explicit if explicit is not None else state.settings.store
+
+
+def remote_config() -> RemoteConfig | None:
+    """The remote server of this run (``--endpoint`` or ``GOVKG_ENDPOINT``), or None."""
+    return state.settings.remote
+
+
+def open_store(explicit: Path | None = None, *, write: bool = False) -> Backend:
     """Open the backend: the remote server when one is configured, else the embedded store.
 
     The embedded store opens for reading as a snapshot that tolerates a running server, or for
-    writing. An explicit ``--store`` on the command wins over a configured endpoint. Either
-    way the result has the :class:`govkg.graph.store.backend.Backend` API.
+    writing. An explicit ``--store`` on the command wins over a configured endpoint.
     """
-    from govkg.graph.store.backend import open_backend
-
     remote = None if explicit is not None else remote_config()
     if remote is not None:
         return open_backend(remote=remote, read_only=not write)
     return open_backend(store_path(explicit), read_only=not write)
-
-
-def open_local_store(explicit: Path | None = None):
-    """The embedded store, read-only, whatever endpoint is configured (``govkg push`` reads it)."""
-    from govkg.graph.store.embedded import Store
-
-    return Store.open(store_path(explicit), read_only=True)
 
 
 @contextmanager

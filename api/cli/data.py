@@ -72,14 +72,16 @@ def build(
     """Build the store from the curated data."""
     with handled():
         from govkg.graph.build import build_store
+        from govkg.graph.curated import DATA_DIR
         from govkg.graph.store.directory import check_no_writer
 
-        kwargs = {} if data is None else {"data_dir": data}
         path = store_path(store)
         # Refused before compiling, not only at the swap: a writable server holds the store.
         check_no_writer(path, "rebuild the store")
         report = build_store(
-            path, progress=lambda msg: err_console.print(f"  {msg}", style="dim"), **kwargs
+            path,
+            data if data is not None else DATA_DIR,
+            progress=lambda msg: err_console.print(f"  {msg}", style="dim"),
         )
         out_console.print(
             f"built {path}: {report.sources} sources, {report.statements} statements, "
@@ -94,6 +96,9 @@ def validate(
 ) -> None:
     """Check the curated YAML files without building.
 
+    Also lists the statements that carry no verbatim quote with a locator (file:line and
+    why) and prints the share of those that do; these do not change the exit status.
+
     Examples:
 
       govkg validate
@@ -105,12 +110,28 @@ def validate(
         from govkg.graph.curated import validate as check
 
         problems = check(data or DATA_DIR, list(files) if files else None)
+        _print_evidence(data or DATA_DIR, files)
         if problems:
             for p in problems:
                 err_console.print(str(p), markup=False, highlight=False)
             err_console.print(f"[red]{len(problems)} problem(s)[/]")
             raise typer.Exit(1)
         out_console.print("no problems found")
+
+
+def _print_evidence(data_dir: Path, files: list[Path] | None) -> None:
+    """List the statements without a quote and locator, and the share of those with them.
+
+    Not a problem (the exit status is unchanged): curators fill the evidence in over time, and
+    the share says how far they are. With a list of files, only theirs are listed and counted.
+    """
+    from govkg.graph.curated.compiler import REPO_ROOT
+    from govkg.graph.curated.evidence import evidence_report
+
+    report = evidence_report(Path(data_dir) / "sources", REPO_ROOT, files=files or None)
+    for m in report.without:
+        out_console.print(str(m), markup=False, highlight=False, soft_wrap=True)
+    out_console.print(report.summary(), markup=False, highlight=False, soft_wrap=True)
 
 
 def load(
@@ -206,9 +227,9 @@ def ontology(
     if fmt not in ("md", "html"):
         raise typer.BadParameter("must be md or html", param_hint="--format")
     with handled():
-        from govkg.ontology import reference
+        from govkg.graph.vocabulary import ontology_reference
 
-        text = reference.render_markdown() if fmt == "md" else reference.render_html()
+        text = ontology_reference("md" if fmt == "md" else "html")
         if output is None:
             sys.stdout.write(text)
         else:
@@ -244,10 +265,10 @@ def serve(
     with handled():
         from dataclasses import replace
 
+        from govkg.api.cli.common import state
         from govkg.api.http.server import serve as run
-        from govkg.api.settings import Settings
 
-        settings = Settings.from_env()
+        settings = state.settings
         changes: dict = {"store": store_path(store)}
         for key, value in (
             ("host", host),
@@ -261,7 +282,7 @@ def serve(
                 changes[key] = value
         settings = replace(settings, **changes)
         _probe_store(settings)
-        what = f"the SPARQL server {settings.endpoint}" if settings.endpoint else settings.store
+        what = f"the SPARQL server {settings.backend_name}" if settings.remote else settings.store
         err_console.print(f"serving {what} on http://{settings.host}:{settings.port}/")
         run(settings)
 
@@ -275,11 +296,11 @@ def _probe_store(settings) -> None:
     """
     import gc
 
-    from govkg.graph.store.embedded import Store
+    from govkg.graph.store.backend import open_backend
 
-    if settings.remote_config() is not None:
+    if settings.remote is not None:
         return  # a remote endpoint is checked by its first request, with its URL in the error
-    probe = Store.open(settings.store, read_only=not settings.token, create=False)
+    probe = open_backend(settings.store, read_only=not settings.token, create=False)
     del probe
     gc.collect()  # release RocksDB's lock before the server opens the store for writing
 

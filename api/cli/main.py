@@ -11,11 +11,12 @@ Output: a readable table by default; ``--format json|csv|tsv`` for scripts.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
 from govkg.api.cli.analysis import register as register_analysis
-from govkg.api.cli.common import handled, set_remote_options, state
+from govkg.api.cli.common import configure, handled
 from govkg.api.cli.data import register as register_data
 from govkg.api.cli.importing import register as register_import
 from govkg.api.cli.push import register as register_push
@@ -57,7 +58,7 @@ def _global(
     ),
     user: str | None = typer.Option(None, "--user", help="User name for the endpoint."),
     password: str | None = typer.Option(None, "--password", help="Password for the endpoint."),
-    auth: str = typer.Option("basic", "--auth", help="basic or digest (with --user)."),
+    auth: str | None = typer.Option(None, "--auth", help="basic or digest (with --user)."),
     bearer: str | None = typer.Option(None, "--bearer", help="Bearer token for the endpoint."),
     remote_timeout: float | None = typer.Option(
         None,
@@ -67,9 +68,10 @@ def _global(
     ),
 ) -> None:
     """Options that apply to every command."""
-    state.store = store
     with handled():
-        set_remote_options(
+        configure(
+            os.environ,
+            store=store,
             endpoint=endpoint,
             update_endpoint=update_endpoint,
             gsp_endpoint=gsp_endpoint,

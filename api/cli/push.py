@@ -18,10 +18,11 @@ from govkg.api.cli.common import (
     check_output_format,
     err_console,
     handled,
-    open_local_store,
     out_console,
     remote_config,
+    store_path,
 )
+from govkg.graph.store.backend import open_backend
 
 PUSH_HELP = """Publish the built graph to the SPARQL server given by --endpoint.
 
@@ -51,7 +52,7 @@ def push(
     with handled():
         from govkg.graph.errors import InputError
         from govkg.graph.push import push as run_push
-        from govkg.graph.store.remote import RemoteStore
+        from govkg.graph.store.backend import RemoteStore
 
         config = remote_config()
         if config is None:
@@ -59,7 +60,8 @@ def push(
                 "push needs a server: give --endpoint URL (before the command) or set "
                 "GOVKG_ENDPOINT"
             )
-        local = open_local_store(store)
+        # The local store, whatever endpoint is configured: that is where the data comes from.
+        local = open_backend(store_path(store), read_only=True)
         remote = RemoteStore(config)
         report = _run_with_progress(run_push, local, remote, graph or None)
         _print_report(report, fmt)

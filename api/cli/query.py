@@ -83,7 +83,7 @@ def query(
         import pyoxigraph as ox
         from govkg.graph.results import ResultTable
         from govkg.graph.store.formats import format_for_name
-        from govkg.ontology import PREFIXES
+        from govkg.graph.vocabulary import PREFIXES
 
         if file is not None:
             if not file.is_file():

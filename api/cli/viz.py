@@ -1,7 +1,7 @@
 """``govkg viz -o FILE.html``: write one self-contained, offline graph page.
 
 Why a command as well as ``GET /viz``: an analyst can send the file to someone, or open it with
-no server at all. The page is built by :func:`govkg.graph.analysis.service.render_page`, the same
+no server at all. The page is built by :func:`govkg.viz.render.render_page`, the same
 code the
 route uses: nodes sized by PageRank, models coloured by their coverage verdict, source titles
 and links in the info panel.
@@ -52,8 +52,9 @@ def viz(
     """Write an interactive graph page."""
     with handled():
         from govkg.api.cli.query import _parse_params
-        from govkg.graph.analysis.service import Snapshot, VizRequest, render_page
+        from govkg.graph.analysis.service import Snapshot, VizRequest
         from govkg.graph.errors import InputError
+        from govkg.viz.render import render_page
 
         if param and not question:
             raise InputError("--param is for --question; give --question NAME too")

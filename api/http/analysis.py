@@ -12,6 +12,7 @@ Problems are :class:`~govkg.graph.errors.GovkgError` subclasses, rendered by
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 import weakref
@@ -19,6 +20,15 @@ from typing import Any
 
 from fastapi import APIRouter, Query, Request
 from govkg.api.http.state import AppState, state_of
+from govkg.graph.analysis import (
+    SCENARIO_DIR,
+    communities,
+    explain,
+    explain_path,
+    load_scenario,
+    parse_scenario,
+    run_scenario,
+)
 from govkg.graph.analysis.service import (
     Snapshot,
     bundled_scenarios,
@@ -143,8 +153,6 @@ async def analysis_explain(
     ),
     as_of: str | None = Query(None, description="Day to judge on (default today)."),
 ) -> JSONResponse:
-    from govkg.graph.analysis import explain
-
     snap = await snapshot(request)
     result = await run_in_threadpool(explain, snap.graph, model, as_of or today())
     return _json(result.as_dict())
@@ -201,8 +209,6 @@ async def analysis_centrality(
     "first, each with its kinds, best-connected members and stances; plus the modularity.",
 )
 async def analysis_communities(request: Request) -> JSONResponse:
-    from govkg.graph.analysis import communities
-
     snap = await snapshot(request)
     report = await run_in_threadpool(communities, snap.graph)
     return _json(report.as_dict())
@@ -236,8 +242,6 @@ async def analysis_path(
     a: str = Query(..., description="One end: id, IRI or label.", examples=["meta"]),
     b: str = Query(..., description="The other end.", examples=["ostp"]),
 ) -> JSONResponse:
-    from govkg.graph.analysis import explain_path
-
     snap = await snapshot(request)
     result = await run_in_threadpool(explain_path, snap.graph, a, b)
     return _json(result.as_dict())
@@ -271,8 +275,6 @@ async def analysis_scenarios() -> JSONResponse:
 
 def bundled_scenario(name: object):  # type: ignore[no-untyped-def]
     """A bundled scenario by name; never a path (a client must not make the server read files)."""
-    from govkg.graph.analysis import SCENARIO_DIR, load_scenario
-
     if not isinstance(name, str) or not SCENARIO_NAME.match(name):
         raise InputError(f"name: expected a bundled scenario name, got {name!r}")
     if not (SCENARIO_DIR / f"{name}.yaml").is_file():
@@ -332,8 +334,6 @@ async def analysis_scenario(
     request: Request,
     as_of: str | None = Query(None, description="Day to judge on (default: the scenario's)."),
 ) -> JSONResponse:
-    from govkg.graph.analysis import parse_scenario, run_scenario
-
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
     if media in YAML_TYPES:
@@ -343,8 +343,6 @@ async def analysis_scenario(
             raise InputError("the scenario body is not UTF-8 text") from None
         scenario = await run_in_threadpool(parse_scenario, text, file="<request body>")
     elif media in ("application/json", ""):
-        import json
-
         try:
             data = json.loads(body or b"null")
         except ValueError as exc:

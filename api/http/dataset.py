@@ -35,7 +35,7 @@ async def _describe(request: Request) -> tuple[list, dataset.Counts]:
     state = state_of(request)
     counts = await state.read(dataset.Counts.of)
     server = str(request.base_url)
-    modified = None if state.settings.endpoint else _modified(Path(state.settings.store))
+    modified = None if state.settings.remote else _modified(Path(state.settings.store))
     return dataset.describe(counts, server, base_of(request), modified), counts
 
 

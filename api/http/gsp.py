@@ -1,103 +1,77 @@
 """SPARQL 1.1 Graph Store HTTP Protocol at ``/rdf-graphs`` (indirect identification).
 
 ``?graph=IRI`` names a graph, ``?default`` (or ``?graph=default``) the default graph. Reads
-(GET/HEAD) are open like queries; writes (PUT/POST/DELETE) need the bearer token. Why every
-write is one SPARQL Update: pyoxigraph runs an update in one transaction, so "replace this
-graph" (PUT) is all-or-nothing; the body is parsed completely first, so a malformed body
-changes nothing and is reported with its line and column. On a remote backend a body of more
-than ``INSERT_BATCH`` triples goes to the server's own Graph Store endpoint instead (Virtuoso
-cannot parse one INSERT DATA that large), and the default graph, there the union of the named
-graphs, is not writable.
+(GET/HEAD) are open like queries; writes (PUT/POST/DELETE) need the bearer token. The body is
+parsed completely first, so a malformed body changes nothing and is reported with its line and
+column; then the write is one call on the backend (``replace_graph``, ``add_to_graph``,
+``drop_graph``), which makes it one transaction on the embedded store and chooses between one
+SPARQL Update and the server's own Graph Store endpoint on a remote one (where the default
+graph, the union of the named graphs, is not writable).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from govkg.api.http import negotiation, serializers
 from govkg.api.http.security import check_write_auth
-from govkg.api.http.sparql import apply_update
 from govkg.api.http.state import AppState, state_of
 from govkg.graph.errors import InputError, NotFoundError, ParseError, UnsupportedFormatError
-from govkg.graph.store.embedded import Store
-from govkg.graph.store.remote import INSERT_BATCH, RemoteStore
+from govkg.graph.store.backend import Backend
+from govkg.graph.store.formats import FORMATS, format_for_media_type
 from govkg.graph.writes import CURATED_PREFIX, check_curated_write
 from starlette.responses import Response
 
 router = APIRouter(tags=["Graph Store Protocol"])
 
-_PARSE_FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "text/n3": ox.RdfFormat.N3,
-}
 
-Target = ox.NamedNode | ox.DefaultGraph
-
-
-def _target(request: Request) -> Target:
+def _target(request: Request) -> str | None:
+    """The graph a request names: an IRI, or ``None`` for the default graph."""
     params = request.query_params
     graphs = params.getlist("graph")
     if "default" in params and not graphs:
-        return ox.DefaultGraph()
+        return None
     if len(graphs) != 1:
         raise InputError("give exactly one `graph=IRI` (or `default`) query parameter")
     value = graphs[0]
     if value == "default":
-        return ox.DefaultGraph()
+        return None
     try:
-        iri = ox.NamedNode(value)
+        ox.NamedNode(value)
     except ValueError:
         raise InputError(f"graph: {value!r} is not a valid absolute IRI") from None
     if ":" not in value:
         raise InputError(f"graph: {value!r} is not an absolute IRI")
-    return iri
+    return value
 
 
-def _graph_sparql(target: Target) -> str:
-    return "DEFAULT" if isinstance(target, ox.DefaultGraph) else f"GRAPH {target}"
-
-
-def _exists(store: Store, target: Target) -> bool:
-    inner = store.oxigraph
-    if isinstance(target, ox.DefaultGraph):
-        return True
-    if inner.contains_named_graph(target):
-        return True
-    return next(iter(inner.quads_for_pattern(None, None, None, target)), None) is not None
-
-
-def _triples(store: Store, target: Target) -> tuple[bool, list[ox.Triple]]:
-    if not _exists(store, target):
-        return False, []
-    quads = store.oxigraph.quads_for_pattern(None, None, None, target)
-    return True, [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+def _name(target: str | None) -> str:
+    return "the default graph" if target is None else f"<{target}>"
 
 
 async def _read(request: Request, head: bool) -> Response:
     state = state_of(request)
     target = _target(request)
     media = negotiation.negotiate(request.headers.get("accept"), negotiation.GRAPH_TYPES)
-    found, triples = await state.read(lambda s: _triples(s, target))
-    if not found:
-        raise NotFoundError(f"the store has no graph {target}")
+    triples = await state.read(lambda s: s.read_graph(target))
+    if triples is None:
+        raise NotFoundError(f"the store has no graph {_name(target)}")
     body = b"" if head else serializers.graph(triples, media)
     return Response(body, media_type=media, headers={"Vary": "Accept"})
 
 
-def _parse_body(request_type: str, body: bytes, target: Target) -> list[ox.Triple]:
+def _parse_body(request_type: str, body: bytes, target: str | None) -> list[ox.Triple]:
     media = request_type.split(";")[0].strip().lower()
-    fmt = _PARSE_FORMATS.get(media)
-    if fmt is None:
+    try:
+        fmt = format_for_media_type(media)
+    except UnsupportedFormatError:
         raise UnsupportedFormatError(
             f"cannot read a graph sent as {media or 'no Content-Type'}; send one of "
-            + ", ".join(sorted(_PARSE_FORMATS))
-        )
-    base = None if isinstance(target, ox.DefaultGraph) else target.value
+            + ", ".join(sorted(m for f in FORMATS for m in f.media_types))
+        ) from None
+    base = target
     try:
         return [
             ox.Triple(q.subject, q.predicate, q.object)
@@ -109,90 +83,40 @@ def _parse_body(request_type: str, body: bytes, target: Target) -> list[ox.Tripl
         raise ParseError(f"the request body could not be read as {media}: {exc}") from None
 
 
-def _insert_data(target: Target, triples: list[ox.Triple]) -> str:
-    lines = " .\n".join(f"{t.subject} {t.predicate} {t.object}" for t in triples)
-    if not lines:
-        return ""
-    if isinstance(target, ox.DefaultGraph):
-        return f"INSERT DATA {{\n{lines} .\n}}"
-    return f"INSERT DATA {{ GRAPH {target} {{\n{lines} .\n}} }}"
-
-
 async def _write(request: Request, method: str) -> Response:
     state: AppState = state_of(request)
     check_write_auth(request.headers.get("authorization"), state.settings.token)
     target = _target(request)
+    curated = target is not None and target.startswith(CURATED_PREFIX)
     if method == "DELETE":
 
-        def drop(store: Store) -> bool:
-            _check_remote_target(store, target)
-            if not _exists(store, target) or (
-                isinstance(target, ox.DefaultGraph) and not any(True for _ in _default(store))
-            ):
-                return False
-            # SILENT: the graph exists (checked above), and Virtuoso refuses a plain DROP of a
-            # graph that was created implicitly (by inserting into it) rather than by CREATE.
-            text = f"DROP SILENT {_graph_sparql(target)}"
-            if isinstance(target, ox.NamedNode) and target.value.startswith(CURATED_PREFIX):
+        def drop(store: Backend) -> bool:
+            if curated:
                 # Removing a graph can break references from other graphs: rehearse it too.
-                check_curated_write(store, lambda copy: apply_update(copy, text, None))
-            apply_update(store.oxigraph, text, None)
-            return True
+                check_curated_write(store, lambda copy: copy.drop_graph(target))
+            return store.drop_graph(target)
 
         if not await state.write(drop):
-            raise NotFoundError(f"the store has no graph {target} (nothing was deleted)")
+            raise NotFoundError(f"the store has no graph {_name(target)} (nothing was deleted)")
         return Response(status_code=204)
     body = await request.body()
     triples = _parse_body(request.headers.get("content-type", ""), body, target)
-    insert = _insert_data(target, triples)
 
-    def apply(store: Store) -> bool:
-        _check_remote_target(store, target)
-        existed = _exists(store, target)
-        ops = []
+    def write(store: Backend) -> None:
         if method == "PUT":
-            ops.append(f"DROP SILENT {_graph_sparql(target)}")
-        if insert:
-            ops.append(insert)
-        if ops:
-            text = " ;\n".join(ops)
-            if isinstance(target, ox.NamedNode) and target.value.startswith(CURATED_PREFIX):
-                check_curated_write(store, lambda copy: apply_update(copy, text, None))
-            if isinstance(store, RemoteStore) and len(triples) > INSERT_BATCH:
-                assert isinstance(target, ox.NamedNode)  # _check_remote_target
-                _write_remote(store, method, target, triples)
-            else:
-                apply_update(store.oxigraph, text, None)
+            store.replace_graph(target, triples)
+        elif triples:
+            store.add_to_graph(target, triples)
+
+    def apply(store: Backend) -> bool:
+        existed = target is None or store.has_graph(target)
+        if curated:
+            check_curated_write(store, write)
+        write(store)
         return existed
 
     existed = await state.write(apply)
     return Response(status_code=204 if existed else 201)
-
-
-def _check_remote_target(store: Store, target: Target) -> None:
-    """Refuse default-graph writes on a remote backend, whose default graph is the union."""
-    if isinstance(store, RemoteStore) and isinstance(target, ox.DefaultGraph):
-        raise InputError(
-            "this server works on a remote SPARQL server, whose default graph is the union of "
-            "the named graphs: write to a named graph (`graph=IRI`) instead of `default`"
-        )
-
-
-def _write_remote(store: RemoteStore, method: str, target: ox.NamedNode, triples: list) -> None:
-    """A PUT or POST too large for one INSERT DATA, sent as the server's own graph write.
-
-    Why: Virtuoso's parser runs out of memory on an INSERT DATA of a few thousand triples. The
-    server's Graph Store endpoint takes the whole body in one request (without one, RemoteStore
-    writes batches of ``INSERT_BATCH``, which is not atomic).
-    """
-    if method == "PUT":
-        store.replace_graph(target.value, triples)
-    else:
-        store.add_to_graph(target.value, triples)
-
-
-def _default(store: Store):  # type: ignore[no-untyped-def]
-    return store.oxigraph.quads_for_pattern(None, None, None, ox.DefaultGraph())
 
 
 _DOC = (
@@ -201,7 +125,7 @@ _DOC = (
     "need `Authorization: Bearer <token>` (401 without, 403 when the server is read-only). "
     "Example: `/rdf-graphs?graph=https://w3id.org/govkg/graph/entities`."
 )
-_RESPONSES = {
+_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The graph.", "content": {"text/turtle": {"example": "<a> <b> <c> ."}}},
     201: {"description": "The graph was created."},
     204: {"description": "The graph was changed."},

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from govkg.graph.errors import NotAcceptableError
+from govkg.graph.store.formats import FORMATS, media_type
 
 #: Result formats for SELECT and ASK, default first.
 RESULTS_TYPES: tuple[str, ...] = (
@@ -21,25 +23,35 @@ RESULTS_TYPES: tuple[str, ...] = (
     "text/tab-separated-values",
 )
 
-#: RDF formats for CONSTRUCT and DESCRIBE, default first.
-GRAPH_TYPES: tuple[str, ...] = (
-    "text/turtle",
-    "application/n-triples",
-    "application/ld+json",
-    "application/rdf+xml",
-    "application/trig",
-    "application/n-quads",
+#: RDF formats for CONSTRUCT and DESCRIBE, default first (media types from the one format table).
+_RDF_OFFERS = (
+    ox.RdfFormat.TURTLE,
+    ox.RdfFormat.N_TRIPLES,
+    ox.RdfFormat.JSON_LD,
+    ox.RdfFormat.RDF_XML,
+    ox.RdfFormat.TRIG,
+    ox.RdfFormat.N_QUADS,
 )
+GRAPH_TYPES: tuple[str, ...] = tuple(media_type(f) for f in _RDF_OFFERS)
 
-#: Aliases clients send for the types above (mapped to the canonical type we answer with).
-ALIASES: dict[str, str] = {
+#: Aliases clients send for the result types (mapped to the canonical type we answer with).
+_RESULT_ALIASES: dict[str, str] = {
     "application/json": "application/sparql-results+json",
     "application/xml": "application/sparql-results+xml",
     "text/xml": "application/sparql-results+xml",
-    "application/x-turtle": "text/turtle",
-    "text/plain": "application/n-triples",
-    "application/x-trig": "application/trig",
-    "text/x-nquads": "application/n-quads",
+}
+
+#: Every alias: the result ones, then the format table's other media types of the RDF offers
+#: (``application/xml`` and ``text/xml`` stay SPARQL XML results, as clients mean them).
+ALIASES: dict[str, str] = {
+    **_RESULT_ALIASES,
+    **{
+        alias: info.media_types[0]
+        for info in FORMATS
+        if info.rdf_format in _RDF_OFFERS
+        for alias in info.media_types[1:]
+        if alias not in _RESULT_ALIASES
+    },
 }
 
 

@@ -8,9 +8,7 @@ downloads the whole store; ``/health`` is for monitors. Every engine call runs i
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import os
 import re
 import tempfile
@@ -21,26 +19,26 @@ from pathlib import Path
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from govkg.api.http import negotiation
+from govkg.api.http.query_jobs import Job
 from govkg.api.http.state import list_questions_safe, state_of
-from govkg.api.runtime.pool import Job
 from govkg.graph import export as graph_export
 from govkg.graph.errors import InputError, NotFoundError
-from govkg.graph.store.embedded import Store
-from govkg.ontology import ONTOLOGY_FILE, entity_iri, reference
+from govkg.graph.results import delimited
+from govkg.graph.store.backend import Backend
+from govkg.graph.store.formats import format_for_path, media_type
+from govkg.graph.vocabulary import entity_iri, ontology_reference, ontology_turtle, read_sparql
 from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 
 router = APIRouter()
 
-QUERIES = Path(__file__).resolve().parent / "queries"
 ENTITY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$")
 
+#: What ``/export.<ext>`` offers, from the one format table: extension → (media type, format,
+#: whether the file keeps the named graphs; the others write the union of the graphs as triples).
 EXPORTS: dict[str, tuple[str, ox.RdfFormat, bool]] = {
-    "ttl": ("text/turtle", ox.RdfFormat.TURTLE, False),
-    "nt": ("application/n-triples", ox.RdfFormat.N_TRIPLES, False),
-    "nq": ("application/n-quads", ox.RdfFormat.N_QUADS, True),
-    "trig": ("application/trig", ox.RdfFormat.TRIG, True),
-    "jsonld": ("application/ld+json", ox.RdfFormat.JSON_LD, False),
-    "rdf": ("application/rdf+xml", ox.RdfFormat.RDF_XML, False),
+    ext: (media_type(fmt), fmt, fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG))
+    for ext in ("ttl", "nt", "nq", "trig", "jsonld", "rdf")
+    for fmt in (format_for_path(f"export.{ext}"),)
 }
 
 
@@ -56,12 +54,8 @@ def _cell(term: dict | None) -> str:
 
 
 def _rows_csv(variables: list[str], rows: list[dict]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(variables)
-    for row in rows:
-        writer.writerow([_cell(row.get(v)) for v in variables])
-    return buf.getvalue().encode()
+    cells = ([_cell(row.get(v)) for v in variables] for row in rows)
+    return delimited(variables, cells, newline="\r\n").encode()
 
 
 # -- named questions -------------------------------------------------------------------------
@@ -181,7 +175,7 @@ async def entity(entity_id: str, request: Request) -> Response:
     if media == "text/html":  # people read the entity page (api/http/pages.py)
         return Response(status_code=303, headers={"Location": f"/page/id/{entity_id}"})
     iri = str(entity_iri(entity_id))
-    query = (QUERIES / "entity_facts.rq").read_text(encoding="utf-8")
+    query = read_sparql("govkg.api.http", "queries", "entity_facts.rq")
     outcome = await state.pool.run(
         Job(kind="rows", query=query, substitutions={"entity": ("iri", iri)}),
         state.settings.query_timeout,
@@ -242,25 +236,20 @@ async def ontology_doc(request: Request) -> Response:
     """The HTML reference for browsers, the Turtle source for everyone else."""
     wants_html = negotiation.prefers_html(request.headers.get("accept"))
     if wants_html:
-        return HTMLResponse(reference.render_html())
-    return Response(ONTOLOGY_FILE.read_bytes(), media_type="text/turtle; charset=utf-8")
+        return HTMLResponse(ontology_reference("html"))
+    return Response(ontology_turtle(), media_type="text/turtle; charset=utf-8")
 
 
-def _export_file(store: Store, fmt: ox.RdfFormat, quads: bool) -> Path:
+def _export_file(store: Backend, fmt: ox.RdfFormat, quads: bool) -> Path:
     """Serialise the store into a temporary file (removed after streaming)."""
     fd, name = tempfile.mkstemp(prefix="govkg-export-")
     os.close(fd)
     path = Path(name)
-    all_quads = store.oxigraph.quads_for_pattern(None, None, None, None)
-    if quads:
-        ox.serialize(all_quads, str(path), format=fmt)
-    else:
-        seen = {ox.Triple(q.subject, q.predicate, q.object) for q in all_quads}
-        ox.serialize(seen, str(path), format=fmt)
+    store.export(path, fmt, union=not quads)
     return path
 
 
-def _network_file(store: Store, name: str) -> Path:
+def _network_file(store: Backend, name: str) -> Path:
     """The network projection as GraphML, GEXF or a zip of CSV nodes/edges, in a temporary file."""
     fd, path = tempfile.mkstemp(prefix="govkg-export-")
     with os.fdopen(fd, "wb") as out:
@@ -339,11 +328,11 @@ async def export(ext: str, request: Request) -> Response:
 async def health(request: Request) -> JSONResponse:
     """Liveness and a few facts about the store."""
     state = state_of(request)
-    count = await state.read(lambda s: len(s.oxigraph))
+    count = await state.read(lambda s: s.quad_count())
     return JSONResponse(
         {
             "status": "ok" if state.pool.alive() > 0 else "degraded",
-            "store": state.settings.endpoint or str(state.settings.store),
+            "store": state.settings.backend_name,
             "triples": count,
             "version": _version(),
             "workers": state.pool.alive(),

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import hmac
 import json
-import re
 from collections.abc import Iterable
-from urllib.parse import urljoin
 
 from govkg.graph.errors import AuthenticationError, ForbiddenOperationError
+from govkg.graph.sparql_text import decode_escapes, service_targets
 
 # -- write authorisation ---------------------------------------------------------------------
 
@@ -47,96 +46,6 @@ def check_write_auth(authorization: str | None, token: str | None) -> None:
 
 
 # -- SERVICE / LOAD detection ----------------------------------------------------------------
-
-_PN_CHARS = r"\w\-\u00B7\u0300-\u036F\u203F-\u2040"
-_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_LOCAL_FIRST = rf"[\w:\u00C0-\uFFFF]|{_PLX}"
-_LOCAL_MID = rf"[{_PN_CHARS}.:\u00C0-\uFFFF]|{_PLX}"
-_LOCAL_LAST = rf"[{_PN_CHARS}:\u00C0-\uFFFF]|{_PLX}"
-_PREFIX = r"[A-Za-z\u00C0-\uFFFF](?:[\w\-.\u00B7\u00C0-\uFFFF]*[\w\-\u00B7\u00C0-\uFFFF])?"
-
-_TOKEN = re.compile(
-    rf"""
-    (?P<ws>\s+)
-  | (?P<comment>\#[^\n\r]*)
-  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-              |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<var>[?$][\w\u00B7\u00C0-\uFFFF]+)
-  | (?P<bnode>_:[\w\-.\u00B7\u00C0-\uFFFF]*)
-  | (?P<pname>(?:{_PREFIX})?:(?:(?:{_LOCAL_FIRST})(?:(?:{_LOCAL_MID})*(?:{_LOCAL_LAST}))?)?)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-_UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
-
-
-def _decode_escapes(text: str) -> str:
-    """Apply SPARQL's codepoint escapes (spec 19.2), which act before tokenising."""
-
-    def repl(m: re.Match[str]) -> str:
-        try:
-            return chr(int(m.group(1) or m.group(2), 16))
-        except (ValueError, OverflowError):
-            return m.group(0)
-
-    return _UNICODE_ESCAPE.sub(repl, text)
-
-
-def tokenize(text: str) -> list[tuple[str, str, int]]:
-    """(kind, text, offset) of the significant SPARQL tokens (whitespace and comments dropped).
-
-    Kinds: ``iri``, ``string``, ``var``, ``bnode``, ``pname``, ``word`` (keywords and other
-    bare words) and ``other`` (punctuation, numbers' characters).
-    """
-    out = []
-    for m in _TOKEN.finditer(text):
-        kind = m.lastgroup or "other"
-        if kind not in ("ws", "comment"):
-            out.append((kind, m.group(), m.start()))
-    return out
-
-
-def _tokens(text: str) -> list[tuple[str, str]]:
-    return [(k, v) for k, v, _ in tokenize(text)]
-
-
-def _lexical_targets(text: str) -> list[str | None]:
-    """Targets of SERVICE/LOAD found by the lexer; None for one we cannot resolve."""
-    toks = _tokens(text)
-    prefixes: dict[str, str] = {}
-    base = ""
-    found: list[str | None] = []
-    for i, (kind, value) in enumerate(toks):
-        if kind != "word":
-            continue
-        word = value.upper()
-        nxt = toks[i + 1 : i + 4]
-        if word == "PREFIX" and len(nxt) >= 2 and nxt[0][0] == "pname" and nxt[1][0] == "iri":
-            prefixes[nxt[0][1].rstrip(":")] = urljoin(base, nxt[1][1][1:-1])
-        elif word == "BASE" and nxt and nxt[0][0] == "iri":
-            base = urljoin(base, nxt[0][1][1:-1])
-        elif word in ("SERVICE", "LOAD"):
-            rest = list(nxt)
-            if rest and rest[0][0] == "word" and rest[0][1].upper() == "SILENT":
-                rest = rest[1:]
-            if not rest:
-                found.append(None)
-                continue
-            tkind, tval = rest[0]
-            if tkind == "iri":
-                found.append(urljoin(base, tval[1:-1]))
-            elif tkind == "pname":
-                prefix, _, local = tval.partition(":")
-                ns = prefixes.get(prefix)
-                found.append(None if ns is None else ns + _LOCAL_ESCAPE.sub(r"\1", local))
-            else:
-                found.append(None)
-    return found
 
 
 def _rdflib_targets(text: str, is_update: bool) -> list[str | None]:
@@ -180,13 +89,13 @@ def remote_targets(text: str, *, is_update: bool = False) -> list[str | None]:
     ``None`` stands for a target that cannot be known before evaluation (a variable) or that
     the lexer could not resolve; callers must refuse it.
     """
-    decoded = _decode_escapes(text)
+    decoded = decode_escapes(text)
     lowered = decoded.lower()
     if "service" not in lowered and "load" not in lowered:
         return []
-    found = _lexical_targets(text)
+    found = service_targets(text)
     if decoded != text:
-        found += _lexical_targets(decoded)
+        found += service_targets(decoded)
     found += _rdflib_targets(text, is_update)
     unique: list[str | None] = []
     for t in found:

@@ -19,14 +19,14 @@ Graphs are written by pyoxigraph from the collected triples.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
+from govkg.graph.results import delimited
+from govkg.graph.store.formats import format_for_media_type
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -160,12 +160,8 @@ def _csv_value(term: object) -> str:
 
 def select_csv(variables: list[str], rows: list[Row]) -> bytes:
     """SPARQL 1.1 CSV results: plain values, RFC 4180 quoting, CRLF line ends."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(variables)
-    for row in rows:
-        writer.writerow([_csv_value(t) for t in row])
-    return buf.getvalue().encode()
+    cells = ([_csv_value(t) for t in row] for row in rows)
+    return delimited(variables, cells, newline="\r\n").encode()
 
 
 def _tsv_value(term: object) -> str:
@@ -210,8 +206,8 @@ SELECT_WRITERS = {
 
 def graph(triples: list, media_type: str) -> bytes:
     """Triples in an RDF format; quad formats put them in the default graph."""
-    fmt = RDF_FORMATS[media_type]
-    if media_type in QUAD_FORMATS:
+    fmt = format_for_media_type(media_type)
+    if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS):
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
         return ox.serialize(quads, format=fmt) or b""
     return ox.serialize(triples, format=fmt) or b""

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 from govkg.api.http.negotiation import GRAPH_TYPES, RESULTS_TYPES
-from govkg.api.http.serializers import RDF_FORMATS
 from govkg.api.settings import Settings
+from govkg.graph.store.formats import format_for_media_type
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -71,7 +71,7 @@ def describe(settings: Settings, endpoint: str) -> list[ox.Triple]:
 def render(settings: Settings, endpoint: str, media_type: str) -> bytes:
     """The service description serialised as ``media_type`` (one of GRAPH_TYPES)."""
     triples = describe(settings, endpoint)
-    fmt = RDF_FORMATS[media_type]
+    fmt = format_for_media_type(media_type)
     if media_type in ("application/trig", "application/n-quads"):
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
         return ox.serialize(quads, format=fmt) or b""

@@ -10,24 +10,22 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from govkg.api.http import negotiation, service_description
+from govkg.api.http.query_jobs import Job
 from govkg.api.http.security import check_remote_access, check_write_auth
 from govkg.api.http.state import AppState, state_of
-from govkg.api.http.update_dataset import apply_using_graphs
-from govkg.api.runtime.pool import Job
 from govkg.graph.errors import (
     InputError,
     ParameterError,
-    QuerySyntaxError,
-    StoreError,
     UnsupportedFormatError,
 )
 from govkg.graph.iris import named_node
-from govkg.graph.store.embedded import Store
+from govkg.graph.sparql_text import apply_using_graphs
+from govkg.graph.store.backend import Backend
 from govkg.graph.writes import check_curated_write
 from starlette.responses import HTMLResponse, Response
 
@@ -148,7 +146,7 @@ def endpoint_url(state: AppState, request: Request) -> str:
     """The endpoint's own IRI: the request URL without its query (base IRI, sd:endpoint).
 
     Always govkg's own address as the client reached it (the Host header), also in front of a
-    remote server: ``settings.endpoint`` is that backend's URL, which clients never see.
+    remote server: ``settings.remote.endpoint`` is that backend's URL, which clients never see.
     Remembered per scheme, Host header, server address and path: building it through
     Starlette's URL object costs ~10 µs, a few per cent of a small query's time in the server.
     """
@@ -213,28 +211,10 @@ async def run_update(state: AppState, request: Request, preq: ProtocolRequest) -
     return Response(status_code=204)
 
 
-def _update_with_base(store: Store, text: str, base: str) -> None:
-    """Run an update with the endpoint as base IRI, after the curated-graph SHACL rehearsal.
-
-    ``store.oxigraph`` is Store's public handle on pyoxigraph (Store.update has no base IRI
-    parameter yet); pyoxigraph runs the update as one transaction.
-    """
-    if store.read_only:
-        raise StoreError(f"the store at {store.path} is open read-only")
-    check_curated_write(store, lambda target: apply_update(target, text, base))
-    apply_update(store.oxigraph, text, base)
-
-
-def apply_update(target: ox.Store, text: str, base: str | None) -> None:
-    """One SPARQL Update on a pyoxigraph store, its errors mapped to govkg errors."""
-    try:
-        target.update(text, base_iri=base)
-    except SyntaxError as exc:
-        raise QuerySyntaxError(f"SPARQL Update syntax error: {exc}") from exc
-    except OSError as exc:
-        raise StoreError(f"the update could not be applied: {exc}") from exc
-    except (ValueError, RuntimeError) as exc:
-        raise InputError(f"the update failed and changed nothing: {exc}") from exc
+def _update_with_base(store: Backend, text: str, base: str) -> None:
+    """Run an update with the endpoint as base IRI, after the curated-graph SHACL rehearsal."""
+    check_curated_write(store, lambda copy: copy.update(text, base_iri=base))
+    store.update(text, base_iri=base)
 
 
 async def _dispatch(request: Request) -> Response:
@@ -252,7 +232,7 @@ async def _dispatch(request: Request) -> Response:
     return await run_query(state, request, preq)
 
 
-_RESPONSES = {
+_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Query results (SELECT/ASK: SPARQL results; CONSTRUCT/DESCRIBE: RDF), "
         "or the service description / query page when no query is given.",

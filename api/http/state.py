@@ -17,13 +17,18 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from fastapi import Request
+from govkg.api.http import query_jobs
 from govkg.api.runtime.pool import WorkerPool
 from govkg.api.settings import Settings
 from govkg.graph.errors import StoreError
 from govkg.graph.questions import Question, list_questions
-from govkg.graph.store.backend import open_backend
-from govkg.graph.store.directory import StoreWatcher, remove_server_marker, write_server_marker
-from govkg.graph.store.embedded import Store
+from govkg.graph.store.backend import Backend, open_backend
+from govkg.graph.store.directory import (
+    StoreWatcher,
+    remove_server_marker,
+    stale_snapshot,
+    write_server_marker,
+)
 
 log = logging.getLogger("govkg.api")
 
@@ -39,15 +44,8 @@ class AppState:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.pool = WorkerPool(
-            settings.store,
-            size=settings.workers,
-            default_graph=settings.default_graph,
-            max_results=settings.max_results,
-            service_allowlist=tuple(settings.service_allowlist),
-            remote=_remote_dict(settings),
-        )
-        self.store: Store | None = None
+        self.pool = WorkerPool(query_jobs.ENTRY, settings, size=settings.workers)
+        self.store: Backend | None = None
         self.write_lock = asyncio.Lock()
         #: Set for a read-only embedded store only: then other processes (``govkg build``,
         #: ``load``, ``import``) may change the store under the server, and it must notice.
@@ -60,14 +58,10 @@ class AppState:
         """Open the store (for writing only when a token allows writes), start workers."""
         loop = asyncio.get_running_loop()
         writable = bool(self.settings.token)
-        remote = self.settings.remote_config()
+        remote = self.settings.remote
 
-        def open_store() -> Store:
-            # A remote backend has Store's API (govkg.graph.store.backend); writes pass through to
-            # it.
-            if remote is not None:
-                return open_backend(remote=remote, read_only=not writable)  # type: ignore[return-value]
-            return Store.open(self.settings.store, read_only=not writable)
+        def open_store() -> Backend:
+            return open_backend(self.settings.store, remote=remote, read_only=not writable)
 
         if remote is None and not writable:
             self.watcher = StoreWatcher(self.settings.store)
@@ -83,7 +77,7 @@ class AppState:
     async def stop(self) -> None:
         """Stop the workers and withdraw a writable server's marker; the handle closes with it."""
         await self.pool.close()
-        if self.store is not None and self.settings.token and not self.settings.endpoint:
+        if self.store is not None and self.settings.token and self.settings.remote is None:
             remove_server_marker(self.settings.store)
         self.store = None
 
@@ -117,7 +111,7 @@ class AppState:
             self.pool.invalidate()
             log.info("the store at %s changed on disk; reopened it", path)
 
-    async def read(self, fn: Callable[[Store], T]) -> T:
+    async def read(self, fn: Callable[[Backend], T]) -> T:
         """Run a short read on the server's store in a thread (never on the event loop).
 
         A read that was running on a handle whose files a swap removed fails inside RocksDB;
@@ -130,7 +124,7 @@ class AppState:
             try:
                 return await loop.run_in_executor(None, fn, store)
             except (OSError, RuntimeError) as exc:
-                if self.watcher is None or not stale_handle(exc, store.path or Path()):
+                if self.watcher is None or not stale_snapshot(exc, self.settings.store):
                     raise  # a writable or remote store is never swapped under the server
                 await self.refresh()
                 if attempt == 2 or self.store is store:
@@ -139,7 +133,7 @@ class AppState:
                     ) from exc
         raise AssertionError("unreachable")
 
-    async def write(self, fn: Callable[[Store], Any]) -> Any:
+    async def write(self, fn: Callable[[Backend], Any]) -> Any:
         """Run a write in one transaction, serialised with other writes; refresh workers."""
         assert self.store is not None
         store = self.store
@@ -176,14 +170,6 @@ class AppState:
         )
 
 
-def _remote_dict(settings: Settings) -> dict | None:
-    """The remote backend's settings as a plain dict for the worker processes, or None."""
-    from dataclasses import asdict
-
-    remote = settings.remote_config()
-    return asdict(remote) if remote is not None else None
-
-
 def list_questions_safe() -> list[dict[str, Any]]:
     """The named questions (:func:`govkg.graph.questions.list_questions`) as plain dicts.
 
@@ -213,24 +199,8 @@ def _question_dict(q: Question) -> dict[str, Any]:
     }
 
 
-def _open_read_only(path: Path) -> Store:
-    return Store.open(path, read_only=True)
-
-
-def stale_handle(exc: BaseException, store_path: Path) -> bool:
-    """Whether a RocksDB error means the handle's files were replaced (a swap), not damage.
-
-    Only errors about files inside the store count: RocksDB names the file it could not open.
-    A missing file elsewhere (a query file, a template) is a real error, not a swap.
-    """
-    text = str(exc)
-    if (
-        isinstance(exc, OSError)
-        and exc.filename
-        and not str(exc.filename).startswith(str(store_path))
-    ):
-        return False
-    return str(store_path) in text and ("No such file or directory" in text or "Corruption" in text)
+def _open_read_only(path: Path) -> Backend:
+    return open_backend(path, read_only=True)
 
 
 def state_of(request: Request) -> AppState:

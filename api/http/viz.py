@@ -1,6 +1,6 @@
 """``GET /viz``: the interactive graph page, built from the server's store.
 
-The same page ``govkg viz`` writes (:func:`govkg.graph.analysis.service.render_page`), built in a
+The same page ``govkg viz`` writes (:func:`govkg.viz.render.render_page`), built in a
 thread from
 the cached projection (:func:`govkg.api.http.analysis.snapshot`). A ``question`` is asked in a query
 worker first, exactly like ``/questions/{name}``: a question past the time limit is stopped
@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request
 from govkg.api.http.analysis import snapshot
+from govkg.api.http.query_jobs import Job
 from govkg.api.http.sparql import effective_timeout
 from govkg.api.http.state import state_of
-from govkg.api.runtime.pool import Job
-from govkg.graph.analysis.service import VizRequest, answer_iris, check_request, render_page
+from govkg.graph.analysis.service import VizRequest, answer_iris, check_request
 from govkg.graph.errors import InputError
+from govkg.viz.render import render_page
 from starlette.responses import HTMLResponse
 
 

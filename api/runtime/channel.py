@@ -1,26 +1,23 @@
-"""The parent's side of one query worker: its process, its socket, and the wire format.
+"""The parent's side of one worker: its process, its socket, and the wire format.
 
 Why asyncio and no helper threads: each worker's socket stays registered with the event loop
 (``loop.add_reader``), so an answer wakes the loop directly and is read in non-blocking chunks
 as it arrives (a large answer never blocks the loop), and no request pays a thread hop. The
 two ``run_in_executor`` hops per request this replaced, with their event-loop wake-ups and GIL
 hand-overs, were most of the ~260 µs of server CPU per small query saved by the change (666 to
-400 µs; docs/benchmarks.md, "HTTP"). The worker side (:mod:`govkg.api.runtime.worker`) stays simple
-and
-blocking.
+400 µs; docs/benchmarks.md, "HTTP"). The worker side (:mod:`govkg.api.runtime.child`) stays
+simple and blocking.
 
 Messages are length-prefixed pickles (:func:`write_frame`) between two processes of the same
 govkg installation; at most one message is awaited per worker at a time, so an answer can only
-belong to the request that sent the job. The messages are :class:`Job` (parent to worker),
-:class:`Outcome` (worker to parent, inside a status tuple) and, once at start, the
-:class:`WorkerConfig` (as JSON on the command line).
+belong to the request that sent the job. What the messages hold is not this module's business
+(:mod:`govkg.api.runtime.child` describes the protocol).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import os
 import pickle
 import socket
@@ -28,51 +25,7 @@ import struct
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
-
-# -- the messages ----------------------------------------------------------------------------
-
-
-@dataclass
-class Job:
-    """One unit of work for a worker (picklable)."""
-
-    kind: str  # "sparql" (serialised result), "rows" (JSON rows), "question"
-    query: str = ""
-    accept: str | None = None
-    default_graph_uris: list[str] = field(default_factory=list)
-    named_graph_uris: list[str] = field(default_factory=list)
-    substitutions: dict[str, tuple[str, str]] = field(default_factory=dict)
-    name: str = ""
-    params: dict[str, str] = field(default_factory=dict)
-    base_iri: str | None = None
-    generation: int = 0
-
-
-@dataclass
-class Outcome:
-    """What a worker hands back: a serialised body or JSON-able rows."""
-
-    media_type: str = ""
-    body: bytes = b""
-    variables: list[str] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class WorkerConfig:
-    """The settings a worker process needs (picklable)."""
-
-    store: str
-    default_graph: str
-    max_results: int
-    service_allowlist: tuple[str, ...]
-    #: ``dataclasses.asdict`` of a :class:`govkg.graph.store.remote.RemoteConfig` when the backend
-    #: is a
-    #: remote SPARQL server (its ``timeout`` is the query time limit); ``None`` = embedded.
-    remote: dict | None = None
-
 
 # -- the wire format (both sides) ------------------------------------------------------------
 
@@ -121,23 +74,19 @@ class WorkerHandle:
 
     Why ``subprocess`` and not ``multiprocessing.Process``: a spawned multiprocessing child
     re-imports the parent's ``__main__`` (the CLI, a test runner, a user's script), which may not
-    be import-safe; a fresh interpreter running :func:`govkg.api.runtime.worker.child_entry`
-    depends on
-    nothing but govkg.
+    be import-safe; a fresh interpreter running :func:`govkg.api.runtime.child.main` depends on
+    nothing but govkg. The first frame, sent here while the socket still blocks, tells it what
+    to run: ``(entry, config)``.
 
     The constructor (fork/exec) runs in a helper thread; everything else on the event loop.
     At most one message is awaited at a time (``_waiter``): a worker runs one job at a time, so
     an answer can only belong to the request that sent the job.
     """
 
-    def __init__(self, config_json: str) -> None:
+    def __init__(self, entry: str, config: object) -> None:
         parent_sock, child_sock = socket.socketpair()
         child_fd = child_sock.detach()
-        config_literal = json.dumps(config_json)
-        code = (
-            "from govkg.api.runtime.worker import child_entry; "
-            f"child_entry({child_fd}, {config_literal})"
-        )
+        code = f"from govkg.api.runtime.child import main; main({child_fd})"
         try:
             self.process = subprocess.Popen(
                 # -P: the working directory is not put on sys.path, so a folder there named
@@ -150,6 +99,9 @@ class WorkerHandle:
             raise
         finally:
             os.close(child_fd)
+        # A child that died at once has closed its end: the first read reports it.
+        with contextlib.suppress(OSError):
+            write_frame(parent_sock, (entry, config))
         self._init_channel(parent_sock)
 
     def _init_channel(self, sock: socket.socket) -> None:

@@ -1,16 +1,18 @@
-"""Query execution in a capped pool of worker processes with real time limits.
+"""Work in a capped pool of worker processes with real time limits.
 
 Why processes: neither pyoxigraph nor rdflib can cancel a running query, an aggregate does all
 its work before the first row, and a thread left running keeps a core busy after its client has
-gone. So every query runs in a worker process that opens the store read-only (a read-only open
-works while the server holds the store for writing, and sees a snapshot as of its open); at the
+gone. So every job runs in a worker process (for queries: one that opens the store read-only, which
+works while the server holds the store for writing and sees a snapshot as of its open); at the
 deadline, a timer on the event loop fails the request and the parent kills the worker at once
 and starts a fresh one. The event loop waits for answers itself (:mod:`govkg.api.runtime.channel`),
 so
 a heavy query never stalls other requests and no request pays a thread hop.
 
-After a write the parent calls :meth:`WorkerPool.invalidate`; each job carries the pool's
-generation and a worker whose snapshot is older reopens the store before running it.
+The pool is generic: it is given an ``entry`` (``module:function``) and a picklable ``config``;
+each worker calls ``entry(config)`` once and the handler it returns for every job
+(:mod:`govkg.api.runtime.child`). After a write the parent calls :meth:`WorkerPool.invalidate`;
+each job travels with the pool's generation, so a handler whose snapshot is older reopens it.
 
 Why the pool is elastic: with a fixed pool, ``size`` heavy queries hold every worker and all
 other requests wait for their deadline (an audit measured a trivial ASK waiting 3.9 s behind
@@ -33,21 +35,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
-import govkg.graph.errors as gerr
-from govkg.api.runtime.channel import DeadlinePassed, Job, Outcome, WorkerConfig, WorkerHandle
+from govkg.api.runtime.channel import DeadlinePassed, WorkerHandle
 from govkg.graph.errors import GovkgError, QueryTimeoutError, StoreError
-
-#: The message types live with the wire format; they are imported from here by callers.
-__all__ = ["Job", "Outcome", "WorkerConfig", "WorkerPool"]
 
 log = logging.getLogger("govkg.api.workers")
 
@@ -75,20 +70,16 @@ class WorkerPool:
 
     def __init__(
         self,
-        store: Path,
+        entry: str,
+        config: object,
         *,
         size: int,
-        default_graph: str,
-        max_results: int,
-        service_allowlist: tuple[str, ...] = (),
-        remote: dict | None = None,
         max_extra: int | None = None,
         heavy_after: float = HEAVY_AFTER,
         idle_retire: float = IDLE_RETIRE,
     ) -> None:
-        self.config = WorkerConfig(
-            str(store), default_graph, max_results, service_allowlist, remote
-        )
+        self.entry = entry
+        self.config = config
         self.size = max(1, size)
         #: Workers allowed beyond ``size`` (default: twice ``size``, three times in all).
         self.max_extra = 2 * self.size if max_extra is None else max(0, max_extra)
@@ -153,9 +144,10 @@ class WorkerPool:
             self._starting -= 1
 
     async def _start_worker(self, loop: asyncio.AbstractEventLoop) -> None:
-        config_json = json.dumps(asdict(self.config))
         try:
-            worker = await loop.run_in_executor(self._threads, WorkerHandle, config_json)
+            worker = await loop.run_in_executor(
+                self._threads, WorkerHandle, self.entry, self.config
+            )
         finally:
             self._launching -= 1
         self._all.add(worker)
@@ -178,8 +170,8 @@ class WorkerPool:
             worker.done_waiting()
         if status != "ready":
             self._discard(worker)
-            name, message = payload
-            raise StoreError(f"a query worker could not open the store: {message}")
+            message = payload.message if isinstance(payload, GovkgError) else str(payload)
+            raise StoreError(f"a query worker could not start: {message}")
         if self._closed:
             self._discard(worker)
             return
@@ -336,18 +328,22 @@ class WorkerPool:
                 return worker
             self._replace(worker)  # no-op when its successor is already on its way
 
-    async def run(self, job: Job, timeout: float) -> Outcome:
-        """Run ``job`` within ``timeout`` seconds (waiting for a free worker counts too)."""
+    async def run(self, job: object, timeout: float) -> Any:
+        """Run ``job`` within ``timeout`` seconds (waiting for a free worker counts too).
+
+        Returns the handler's answer, or raises the exception it raised (a
+        :class:`~govkg.graph.errors.QueryTimeoutError` at the deadline, when the worker is
+        killed and replaced).
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         worker = await self._acquire(timeout, deadline)
-        job.generation = self.generation
         healthy = False
         self._busy_since[worker] = loop.time()
         waiter = worker.expect()
         timer = loop.call_at(deadline, _expire, waiter)
         try:
-            await worker.send(job)
+            await worker.send((self.generation, job))
             status, payload = await waiter
             healthy = True
         except DeadlinePassed:
@@ -372,10 +368,8 @@ class WorkerPool:
         if status == "ok":
             return payload
         if status == "error":
-            name, message = payload
-            cls = getattr(gerr, name, GovkgError)
-            raise cls(message)
-        log.error("query worker crashed on a job: %s", payload)
+            raise payload
+        log.error("a worker crashed on a job: %s", payload)
         raise GovkgError("the query failed inside the engine; the failure has been logged")
 
     async def close(self) -> None:

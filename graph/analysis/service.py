@@ -3,7 +3,8 @@
 Why one module: the command line and the HTTP API must give the same answer for the same
 request, so the steps between a store and an analysis or a page (project with concepts, read
 source titles, resolve a focus, pick the subgraph, colour by coverage, size by PageRank) live
-here once. Everything is synchronous CPU work; the HTTP routes run it in a thread.
+here once. Everything is synchronous CPU work; the HTTP routes run it in a thread. Drawing the
+page a :class:`VizRequest` asks for is :func:`govkg.viz.render.render_page`.
 """
 
 from __future__ import annotations
@@ -11,17 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import pyoxigraph as ox
+from govkg.graph.analysis import SCENARIO_DIR, centrality, coverage, load_scenario, pagerank
+from govkg.graph.analysis.schema import resolve_node
 from govkg.graph.errors import InputError
-from govkg.graph.store.embedded import Store
-
-SOURCE_TITLES_QUERY = (
-    Path(__file__).resolve().parents[1] / "store" / "queries" / "internal" / "source-titles.rq"
-)
+from govkg.graph.projection import project
+from govkg.graph.store.backend import Backend, solutions
+from govkg.ontology.sparql_files import read_sparql
 
 
 def today() -> str:
@@ -29,16 +28,15 @@ def today() -> str:
     return date.today().isoformat()
 
 
-def load_graph(store: Store) -> nx.MultiDiGraph:
+def load_graph(store: Backend) -> nx.MultiDiGraph:
     """The projection the analyses need: with concepts (statuses, stages, stances)."""
-    from govkg.graph.projection import project
-
     return project(store, include_concepts=True)
 
 
-def source_titles(store: Store) -> dict[str, dict[str, str]]:
+def source_titles(store: Backend) -> dict[str, dict[str, str]]:
     """Source IRI and named-graph IRI → ``{"title", "url"}`` for the page's info panel."""
-    rows = store.query(SOURCE_TITLES_QUERY.read_text(encoding="utf-8"))
+    query = read_sparql("govkg.graph", "queries", "internal", "source-titles.rq")
+    rows = solutions(store.query(query))
     titles: dict[str, dict[str, str]] = {}
     for row in rows:
         entry: dict[str, str] = {}
@@ -63,7 +61,7 @@ class Snapshot:
     _pagerank: dict[Any, float] | None = field(default=None, repr=False)
 
     @classmethod
-    def of(cls, store: Store) -> Snapshot:
+    def of(cls, store: Backend) -> Snapshot:
         """Project ``store`` and read its source titles."""
         return cls(load_graph(store), source_titles(store))
 
@@ -71,8 +69,6 @@ class Snapshot:
     def pagerank(self) -> dict[Any, float]:
         """PageRank of every node, computed once per snapshot (node size on pages)."""
         if self._pagerank is None:
-            from govkg.graph.analysis import pagerank
-
             self._pagerank = pagerank(self.graph)
         return self._pagerank
 
@@ -81,9 +77,6 @@ def coverage_dict(
     graph: nx.MultiDiGraph, as_of: str | None = None, developer: str | None = None
 ) -> dict[str, Any]:
     """The coverage report as plain data, narrowed to one developer's models when asked."""
-    from govkg.graph.analysis import coverage
-    from govkg.graph.analysis.schema import resolve_node
-
     report = coverage(graph, as_of or today())
     data = report.as_dict()
     if developer:
@@ -108,8 +101,6 @@ def centrality_dict(
     graph: nx.MultiDiGraph, *, k: int | None, kinds: list[str] | None, top: int | None
 ) -> dict[str, list[dict[str, Any]]]:
     """Centrality ranked within each kind, as plain data."""
-    from govkg.graph.analysis import centrality
-
     if k is not None and k < 1:
         raise InputError(f"k: must be at least 1, got {k}")
     if top is not None and top < 1:
@@ -120,8 +111,6 @@ def centrality_dict(
 
 def bundled_scenarios() -> list[dict[str, Any]]:
     """Every bundled scenario: name, title, description and default day."""
-    from govkg.graph.analysis import SCENARIO_DIR, load_scenario
-
     out = []
     for path in sorted(SCENARIO_DIR.glob("*.yaml")):
         s = load_scenario(path)
@@ -150,16 +139,6 @@ class VizRequest:
     max_nodes: int = 5000
 
 
-@dataclass
-class VizPage:
-    """A rendered page and what it holds (the route reports the node count in a header)."""
-
-    html: str
-    title: str
-    nodes: int
-    edges: int
-
-
 def check_request(req: VizRequest) -> None:
     """Refuse a contradictory or out-of-range request before any work is done for it."""
     chosen = [
@@ -183,92 +162,3 @@ def check_request(req: VizRequest) -> None:
 def answer_iris(rows: Iterable[dict[str, dict[str, str]]]) -> set[str]:
     """The IRIs a question's answer names, from SPARQL-JSON-style rows (a worker's outcome)."""
     return {t["value"] for row in rows for t in row.values() if t.get("type") == "uri"}
-
-
-def render_page(
-    store: Store, snap: Snapshot, req: VizRequest, *, answer: set[str] | None = None
-) -> VizPage:
-    """Build the page ``req`` asks for from one snapshot of ``store``.
-
-    At most one of ``focus``, ``question``, ``coverage_gap`` and ``scenario`` picks what is
-    drawn (the whole graph when none does); nodes are sized by PageRank and models coloured by
-    their coverage verdict on ``as_of``. ``answer`` is the set of IRIs the question's answer
-    names when the caller already ran it (the server does, in a worker under the time limit
-    and row cap); without it the question is run here on ``store`` (``govkg viz``).
-    """
-    from govkg.graph.analysis import coverage
-    from govkg.graph.analysis.schema import parse_day, resolve_node
-    from govkg.viz import (
-        check_size,
-        coverage_gap_subgraph,
-        render_graph_page,
-        render_scenario_page,
-        result_subgraph,
-    )
-
-    check_request(req)
-    g = snap.graph
-    if req.scenario:
-        return _scenario_page(g, snap, req, render_scenario_page)
-    day = parse_day(req.as_of or today())
-    verdicts = coverage(g, day).verdicts()
-    if req.focus:
-        from govkg.viz import neighbourhood
-
-        node = resolve_node(g, req.focus)
-        view = neighbourhood(g, node, 2 if req.depth is None else req.depth)
-        title = f"{g.nodes[node].get('label', node)} and its neighbourhood"
-    elif req.question:
-        if answer is None:
-            from govkg.graph.questions import run_question
-
-            result = run_question(store, req.question, req.params)
-            answer = {t.value for row in result.terms for t in row if isinstance(t, ox.NamedNode)}
-        view = result_subgraph(g, answer, hops=1 if req.depth is None else req.depth)
-        title = f"Question: {req.question}"
-    elif req.coverage_gap:
-        view = coverage_gap_subgraph(g, verdicts)
-        title = f"Models outside review on {day.isoformat()}"
-    else:
-        view = g
-        title = "govkg"
-    check_size(view.number_of_nodes(), req.max_nodes, what="drawing")
-    html = render_graph_page(
-        view,
-        title=title,
-        centrality=snap.pagerank,
-        coverage=verdicts,
-        max_nodes=req.max_nodes,
-        source_titles=snap.titles,
-    )
-    return VizPage(html, title, view.number_of_nodes(), view.number_of_edges())
-
-
-def _scenario_page(g: nx.MultiDiGraph, snap: Snapshot, req: VizRequest, render) -> VizPage:  # type: ignore[no-untyped-def]
-    """The before/after page of a bundled scenario (or a scenario file, from the CLI)."""
-    from govkg.graph.analysis import apply_scenario, coverage, load_scenario, run_scenario
-
-    scenario = load_scenario(req.scenario or "")
-    report = run_scenario(g, scenario, as_of=req.as_of)
-    after = apply_scenario(g, scenario)
-    before_cov = coverage(g, report.as_of).verdicts()
-    after_cov = dict(before_cov)
-    after_cov.update({m.model: m.after for m in report.moves})
-    nodes = len(set(g) | set(after))
-    before_keys = {(u, v, d.get("predicate")) for u, v, d in g.edges(data=True)}
-    added = sum(
-        1 for u, v, d in after.edges(data=True) if (u, v, d.get("predicate")) not in before_keys
-    )
-    edges = g.number_of_edges() + added
-    title = f"Scenario: {report.title}"
-    html = render(
-        g,
-        after,
-        title=title,
-        coverage_before=before_cov,
-        coverage_after=after_cov,
-        centrality=snap.pagerank,
-        max_nodes=req.max_nodes,
-        source_titles=snap.titles,
-    )
-    return VizPage(html, title, nodes, edges)

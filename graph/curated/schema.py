@@ -160,8 +160,19 @@ COMMON_STATEMENT_FIELDS = (
     Field("id", "id"),
     Field("quote", "text"),
     Field("scheduled", "bool"),
+    # evidence (docs/data-format.md, "Evidence"): where the quote stands, or why none can be read
+    Field("locator", "text"),
+    Field("evidence", "choice"),
+    Field("evidence_note", "text"),
     _ref("reported_by", ORGANISATION),
 )
+
+#: Fields that record the evidence for a statement rather than its facts: they are left out of
+#: derived statement ids, so adding or correcting a quote or locator keeps the statement's IRI.
+EVIDENCE_FIELDS = ("quote", "locator", "evidence", "evidence_note")
+
+#: The values of ``evidence:`` and the concept each becomes.
+EVIDENCE_VALUES = {"unavailable": "evidence-unavailable"}
 
 _ORG_OR_PERSON = (ORGANISATION, PERSON)
 

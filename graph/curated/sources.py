@@ -13,10 +13,12 @@ from typing import Any
 
 from govkg.graph.curated.checks import Checker, DateValue, did_you_mean
 from govkg.graph.curated.contradictions import FileState
+from govkg.graph.curated.evidence import check_evidence
 from govkg.graph.curated.loader import YamlDoc, item_pos, key_pos, value_pos
 from govkg.graph.curated.output import Output, date_lit, text_lit
 from govkg.graph.curated.schema import (
     COMMON_STATEMENT_FIELDS,
+    EVIDENCE_FIELDS,
     ID_RE,
     KEY_FIELD,
     ORGANISATION,
@@ -70,13 +72,14 @@ def _plain(value: Any) -> Any:
 def derive_id(kind: str, clean: dict[str, Any]) -> str:
     """A stable statement id from the statement's facts (``release-<model>`` for releases).
 
-    The hash covers the checked values except the quote, so re-wording a quote, re-ordering
-    keys or re-formatting the YAML keeps the statement's IRI; changing a fact changes it.
+    The hash covers the checked values except the evidence fields (quote, locator, ...), so
+    re-wording a quote, adding a locator, re-ordering keys or re-formatting the YAML keeps the
+    statement's IRI; changing a fact changes it.
     """
     key = clean.get(KEY_FIELD[kind])
     if kind == "release":
         return f"release-{key}"
-    facts = {k: v for k, v in clean.items() if k != "quote"}
+    facts = {k: v for k, v in clean.items() if k not in EVIDENCE_FIELDS}
     digest = hashlib.sha1(
         json.dumps(_plain(facts), sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()[:8]
@@ -273,6 +276,8 @@ def _check_statement(
             "'parties' needs the 'adopted' date (the date the parties signed)",
         )
         ok = False
+    if not check_evidence(clean, raw, file, path, checker):
+        ok = False
     if kind == "tension" and len(clean["between"]) != 2:
         checker.add(
             file,
@@ -360,7 +365,7 @@ def _emit_parties(
         state.participation(
             party, v["instrument"], "signed", v["adopted"], file, f"{path}.parties", pos, checker
         )
-        for key in ("quote", "reported_by", "scheduled"):
+        for key in ("reported_by", "scheduled", *EVIDENCE_FIELDS):
             if key in v:
                 values[key] = v[key]
         emit_statement(out, g, pnode, "participation", values, source, set())

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from govkg.graph.curated.checks import DateValue
+from govkg.graph.curated.evidence import emit_evidence
 from govkg.graph.curated.output import Output, date_lit, decimal_lit, en_lit, text_lit
 from govkg.graph.curated.schema import STATEMENT_CLASS
 from govkg.ontology import GK, GKC, ORG, concept_iri, entity_iri
@@ -42,6 +43,7 @@ def emit_statement(
     out.add(g, node, DCTERMS.source, source)
     if "quote" in v:
         out.add(g, node, GK.quote, text_lit(v["quote"]))
+    emit_evidence(out, g, node, v)
     if v.get("scheduled"):
         out.add(g, node, GK.scheduled, Literal(True))
     if "reported_by" in v:

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from govkg.graph.errors import StoreError
-from govkg.graph.store.embedded import Store
+from govkg.graph.store.backend import Backend, memory_backend, solutions
 from govkg.ontology import GK, GKC, ONTOLOGY_FILE, PREFIXES, PROV, graph_iri, source_iri
-
-QUERY_DIR = Path(__file__).resolve().parent / "queries"
+from govkg.ontology.sparql_files import read_sparql
 
 #: ``progress(done, total)`` is called as records are processed (the CLI draws a bar with it).
 Progress = Callable[[int, int], None]
@@ -92,16 +91,16 @@ def web_iri(value: str) -> ox.NamedNode | None:
 
 def load_query(name: str) -> str:
     """The text of one of the importers' ``.rq`` files."""
-    return (QUERY_DIR / name).read_text(encoding="utf-8")
+    return read_sparql("govkg.graph.importers", "queries", name)
 
 
 # -- the ontology --------------------------------------------------------------------------
 
 
 @cache
-def _ontology_store() -> Store:
-    store = Store.in_memory()
-    store.oxigraph.load(path=str(ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+def _ontology_store() -> Backend:
+    store = memory_backend()
+    store.load(ONTOLOGY_FILE, ox.RdfFormat.TURTLE)
     return store
 
 
@@ -111,9 +110,11 @@ def value_mapping(annotation: str, scheme: str = "weights-access") -> dict[str, 
 
     Read from the ontology, so adding a value there is all it takes to import it.
     """
-    rows = _ontology_store().query(
-        load_query("ontology-value-mapping.rq"),
-        substitutions={"annotation": gk(annotation), "scheme": gkc(scheme)},
+    rows = solutions(
+        _ontology_store().query(
+            load_query("ontology-value-mapping.rq"),
+            substitutions={"annotation": gk(annotation), "scheme": gkc(scheme)},
+        )
     )
     return {row["value"].value: row["concept"] for row in rows}
 
@@ -121,7 +122,8 @@ def value_mapping(annotation: str, scheme: str = "weights-access") -> dict[str, 
 @cache
 def subclasses(root: str) -> frozenset[str]:
     """IRIs of the ontology class ``gk:<root>`` and all its subclasses."""
-    rows = _ontology_store().query(load_query("subclasses.rq"), substitutions={"root": gk(root)})
+    query = load_query("subclasses.rq")
+    rows = solutions(_ontology_store().query(query, substitutions={"root": gk(root)}))
     return frozenset(row["class"].value for row in rows)
 
 
@@ -223,7 +225,7 @@ def provenance_triples(info: DatasetInfo, imported_at: datetime) -> list[Triple]
 # -- writing -------------------------------------------------------------------------------
 
 
-def replace_graph(store: Store, graph: ox.NamedNode, triples: Iterable[Triple]) -> int:
+def replace_graph(store: Backend, graph: ox.NamedNode, triples: Iterable[Triple]) -> int:
     """Replace the named graph ``graph`` by ``triples`` in one transaction; return their count.
 
     The triples are materialised (and de-duplicated) before the store is touched, so an error
@@ -231,6 +233,6 @@ def replace_graph(store: Store, graph: ox.NamedNode, triples: Iterable[Triple]) 
     Update, which Oxigraph applies all or nothing.
     """
     if store.read_only:
-        raise StoreError(f"the store at {store.path} is open read-only: cannot import into it")
+        raise StoreError("the store is open read-only: cannot import into it")
     unique = list(dict.fromkeys(triples))
     return store.replace_graph(graph.value, (ox.Triple(s, p, o) for s, p, o in unique))

@@ -44,7 +44,7 @@ from govkg.graph.importers.ecosystem_records import Asset, check_record, load_sc
 from govkg.graph.importers.names import is_legal_suffix, model_key
 from govkg.graph.importers.report import ImportReport
 from govkg.graph.importers.resolve import EntityIndex, Resolver
-from govkg.graph.store.embedded import Store
+from govkg.graph.store.backend import Backend
 from govkg.ontology import statement_iri
 from ruamel.yaml.error import YAMLError
 
@@ -60,7 +60,7 @@ ASSET_TYPES = {"dataset": DCMITYPE + "Dataset", "application": DCMITYPE + "Servi
 
 
 def import_ecosystem_graphs(
-    store: Store, directory: Path, *, strict: bool = False, progress: Progress | None = None
+    store: Backend, directory: Path, *, strict: bool = False, progress: Progress | None = None
 ) -> ImportReport:
     """Import the Ecosystem Graphs checkout at ``directory`` (holding ``assets/*.yaml`` and
     ``schemas.yaml``) into ``store``'s graph ``graph/import-ecosystem-graphs``.
@@ -237,6 +237,9 @@ def _asset_triples(asset: Asset, ctx: _Context) -> list[Triple]:
         out.append((statement, RDF("type"), gk("ModelRelease")))
         out.append((statement, gk("model"), a))
         out.append((statement, DCTERMS("source"), ctx.info.source))
+        # the evidence for a data set's statement is its record (docs/data-format.md)
+        where = f"{Path(asset.file).name} line {asset.line}"
+        out.append((statement, gk("locator"), text(where)))
     for org_name in _join_suffixes(asset.organisations):
         org = ctx.resolver.resolve("organisation", org_name, file=asset.file, line=asset.line)
         o = node(org.iri)

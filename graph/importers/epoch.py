@@ -43,7 +43,7 @@ from govkg.graph.importers.common import (
 from govkg.graph.importers.names import model_key
 from govkg.graph.importers.report import ImportReport
 from govkg.graph.importers.resolve import EntityIndex, Resolved, Resolver
-from govkg.graph.store.embedded import Store
+from govkg.graph.store.backend import Backend
 from govkg.ontology import statement_iri
 
 SOURCE_ID = "dataset-epoch"
@@ -79,7 +79,7 @@ class EpochRow:
 
 
 def import_epoch(
-    store: Store, path: Path, *, strict: bool = False, progress: Progress | None = None
+    store: Backend, path: Path, *, strict: bool = False, progress: Progress | None = None
 ) -> ImportReport:
     """Import Epoch AI's CSV at ``path`` into ``store``'s graph ``graph/import-epoch``.
 
@@ -315,6 +315,8 @@ def _map_rows(
                 (statement, RDF("type"), gk("ModelRelease")),
                 (statement, gk("model"), m),
                 (statement, DCTERMS("source"), g_source),
+                # the evidence for a data set's statement is its row (docs/data-format.md)
+                (statement, gk("locator"), text(f"{Path(file).name} line {row.line}")),
             ]
         )
         pair_countries = len(row.countries) == len(row.organisations)

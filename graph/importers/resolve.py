@@ -25,7 +25,7 @@ import pyoxigraph as ox
 from govkg.graph.importers.common import load_query, subclasses
 from govkg.graph.importers.names import model_key, org_key, slugify
 from govkg.graph.importers.report import Ambiguity, ImportReport
-from govkg.graph.store.embedded import Store
+from govkg.graph.store.backend import Backend, solutions
 from govkg.ontology import ENTITIES_GRAPH, ID
 
 #: Kinds of entity an importer resolves, with the ontology class each kind is rooted at.
@@ -47,14 +47,16 @@ class EntityIndex:
     imported: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(dict))
 
     @classmethod
-    def from_store(cls, store: Store, own_graph: ox.NamedNode) -> EntityIndex:
+    def from_store(cls, store: Backend, own_graph: ox.NamedNode) -> EntityIndex:
         """Read the names of the entities graph and the other import graphs of ``store``."""
         classes = {kind: subclasses(root) for kind, root in KIND_ROOTS.items()}
         entities_graph = ox.NamedNode(str(ENTITIES_GRAPH))
         index = cls()
-        rows = store.query(
-            load_query("entity-names.rq"),
-            substitutions={"entitiesGraph": entities_graph, "ownGraph": own_graph},
+        rows = solutions(
+            store.query(
+                load_query("entity-names.rq"),
+                substitutions={"entitiesGraph": entities_graph, "ownGraph": own_graph},
+            )
         )
         for row in rows:
             type_iri = row["type"].value

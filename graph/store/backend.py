@@ -2,31 +2,54 @@
 
 Why: the CLI, the HTTP API, the analyses and the visualisation must not know whether they talk
 to the embedded Oxigraph store on this machine or to a shared SPARQL 1.1 server. They call
-:func:`open_backend` and use only the methods of :class:`Backend`, which both
-:class:`govkg.graph.store.embedded.Store` and :class:`govkg.graph.store.remote.RemoteStore` provide
-with the same dataset
-semantics (the default graph is the union of the named graphs unless "separate" is asked for).
+:func:`open_backend` and use only the methods of :class:`Backend`, which both adapters,
+:class:`~govkg.graph.store.embedded.Store` and :class:`~govkg.graph.store.remote.RemoteStore`,
+provide with the same dataset semantics (the default graph is the union of the named graphs
+unless "separate" is asked for). The type checker holds both to the protocol (see the
+assignments at the end of this module), and the import contracts keep pyoxigraph's own
+``Store`` and the protocol requests inside this package.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol, runtime_checkable
+from typing import Any, BinaryIO, Protocol
 
 import pyoxigraph as ox
-from govkg.graph.errors import InputError
+from govkg.graph.store.bulkload import load_by_swap, write_new_store
 from govkg.graph.store.directory import check_no_writer
-from govkg.graph.store.embedded import Store
+from govkg.graph.store.embedded import (
+    DefaultGraphMode,
+    QueryResult,
+    Store,
+    Term,
+    raise_not_found_graph,
+    solutions,
+)
 from govkg.graph.store.remote import RemoteConfig, RemoteStore
 
-Term = ox.NamedNode | ox.BlankNode | ox.Literal
+__all__ = [
+    "Backend",
+    "RemoteConfig",
+    "RemoteStore",
+    "load_file",
+    "memory_backend",
+    "open_backend",
+    "raise_not_found_graph",
+    "solutions",
+    "write_new_store",
+]
 
 
-@runtime_checkable
 class Backend(Protocol):
-    """What the layers above ``graph/`` may call on a store."""
+    """What the layers above ``graph/store/`` may call on a store, embedded or remote.
+
+    Graph arguments are IRIs as strings. In the Graph Store methods (``read_graph``,
+    ``replace_graph``, ``add_to_graph``, ``drop_graph``) ``None`` names the default graph, which
+    a remote backend refuses to write (there it is the union of the named graphs). Every
+    failure is a :class:`~govkg.graph.errors.GovkgError`.
+    """
 
     read_only: bool
 
@@ -34,31 +57,45 @@ class Backend(Protocol):
         self,
         sparql: str,
         *,
-        default_graph: Any = "union",
+        default_graph: DefaultGraphMode = "union",
         default_graph_uris: Iterable[str] | None = None,
         named_graph_uris: Iterable[str] | None = None,
         substitutions: Mapping[str, Term] | None = None,
         prefixes: Mapping[str, str] | None = None,
-    ) -> Any:
+        base_iri: str | None = None,
+    ) -> QueryResult:
         """A SPARQL query; pyoxigraph ``QuerySolutions``/``QueryBoolean``/``QueryTriples``."""
+        ...
 
-    def update(self, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
-        """A SPARQL Update."""
-
-    def named_graphs(self) -> list[str]:
-        """The named graphs, sorted."""
-
-    def has_graph(self, graph: str) -> bool:
-        """Whether a named graph exists."""
+    def update(
+        self,
+        sparql: str,
+        *,
+        prefixes: Mapping[str, str] | None = None,
+        base_iri: str | None = None,
+    ) -> None:
+        """A SPARQL Update, applied whole or not at all."""
+        ...
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
         """The quads of one named graph, or of all named graphs."""
+        ...
+
+    def named_graphs(self) -> list[str]:
+        """The named graphs, sorted."""
+        ...
+
+    def has_graph(self, graph: str) -> bool:
+        """Whether a named graph exists."""
+        ...
 
     def quad_count(self, graph: str | None = None) -> int:
         """Quads in the dataset or one graph."""
+        ...
 
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, Any]:
         """Triples per graph, total, instances per class, distinct subjects."""
+        ...
 
     def load(
         self,
@@ -67,15 +104,26 @@ class Backend(Protocol):
         graph: str | None = None,
         *,
         base_iri: str | None = None,
-        progress: Any = None,
+        progress: Callable[[int], None] | None = None,
     ) -> int:
         """Load an RDF input; nothing is written when it does not parse."""
+        ...
 
-    def replace_graph(self, graph: str, quads: Iterable[ox.Quad | ox.Triple]) -> int:
-        """Replace one named graph's content."""
+    def read_graph(self, graph: str | None) -> list[ox.Triple] | None:
+        """One graph's triples, or ``None`` when there is no such named graph."""
+        ...
 
-    def drop_graph(self, graph: str) -> bool:
-        """Remove one named graph."""
+    def replace_graph(self, graph: str | None, quads: Iterable[ox.Quad | ox.Triple]) -> int:
+        """Replace one graph's content; the number of distinct triples written."""
+        ...
+
+    def add_to_graph(self, graph: str | None, triples: Iterable[ox.Quad | ox.Triple]) -> int:
+        """Merge triples into one graph."""
+        ...
+
+    def drop_graph(self, graph: str | None) -> bool:
+        """Remove one graph; whether there was anything to remove."""
+        ...
 
     def export(
         self,
@@ -84,51 +132,18 @@ class Backend(Protocol):
         graph: str | None = None,
         *,
         prefixes: Mapping[str, str] | None = None,
+        union: bool = False,
     ) -> None:
         """Serialise the dataset or one graph."""
+        ...
 
     def flush(self) -> None:
         """Persist what was written."""
+        ...
 
-
-def remote_config_from_env(environ: Mapping[str, str] | None = None) -> RemoteConfig | None:
-    """A :class:`RemoteConfig` from ``GOVKG_ENDPOINT`` and friends, or ``None`` if unset.
-
-    Variables: ``GOVKG_ENDPOINT``, ``GOVKG_UPDATE_ENDPOINT``, ``GOVKG_GSP_ENDPOINT``,
-    ``GOVKG_USER``, ``GOVKG_PASSWORD``, ``GOVKG_AUTH`` (basic|digest), ``GOVKG_BEARER``,
-    ``GOVKG_REMOTE_TIMEOUT`` (seconds).
-    """
-    env = os.environ if environ is None else environ
-    endpoint = env.get("GOVKG_ENDPOINT")
-    if not endpoint:
-        return None
-    auth = env.get("GOVKG_AUTH", "basic").lower()
-    return RemoteConfig(
-        endpoint=endpoint,
-        update_endpoint=env.get("GOVKG_UPDATE_ENDPOINT") or None,
-        gsp_endpoint=env.get("GOVKG_GSP_ENDPOINT"),
-        user=env.get("GOVKG_USER") or None,
-        password=env.get("GOVKG_PASSWORD") or None,
-        auth="digest" if auth == "digest" else "basic",
-        bearer=env.get("GOVKG_BEARER") or None,
-        timeout=env_seconds(env, "GOVKG_REMOTE_TIMEOUT", 30.0),
-    )
-
-
-def env_seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    """A number of seconds above 0 from the environment (``default`` when unset), or an
-    :class:`~govkg.graph.errors.InputError` naming the variable; shared by every ``GOVKG_*``
-    timeout."""
-    text = env.get(name)
-    if not text:
-        return default
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 0 < value < float("inf"):
-        raise InputError(f"{name}: expected a number of seconds above 0, got {text!r}")
-    return value
+    def close(self) -> None:
+        """Release connections and handles."""
+        ...
 
 
 def open_backend(
@@ -137,7 +152,7 @@ def open_backend(
     remote: RemoteConfig | None = None,
     read_only: bool = False,
     create: bool = True,
-) -> Store | RemoteStore:
+) -> Backend:
     """The remote server when ``remote`` is given, else the embedded store at ``store``.
 
     Opening a remote backend sends nothing; the first request reports an unreachable server
@@ -150,11 +165,9 @@ def open_backend(
     return Store.open(store, read_only=read_only, create=create)
 
 
-def graph_quads(backend: Store | RemoteStore, graph: str) -> Iterable[ox.Quad]:
-    """The quads of one named graph, on either backend (for projections and exports)."""
-    if isinstance(backend, RemoteStore):
-        return backend.quads(graph)
-    return backend.oxigraph.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+def memory_backend(quads: Iterable[ox.Quad] = ()) -> Backend:
+    """A scratch embedded store in memory holding ``quads`` (to rehearse a write on a copy)."""
+    return Store.from_quads(quads)
 
 
 #: Formats Oxigraph's bulk loader reads, so ``load_file`` can take the checkpoint + swap path.
@@ -193,10 +206,13 @@ def load_file(
     path = Path(store)
     check_no_writer(path, f"load {source}")
     if format in BULK_FORMATS:
-        from govkg.graph.store.bulkload import load_by_swap
-
         return load_by_swap(path, source, format, graph, base_iri=base_iri, progress=progress)
     local = Store.open(path)
     added = local.load(source, format, graph, base_iri=base_iri, progress=progress)
     local.flush()
     return added
+
+
+def _conforms(embedded: Store, remote: RemoteStore) -> tuple[Backend, Backend]:
+    """Never called: mypy checks here that both adapters implement :class:`Backend`."""
+    return embedded, remote

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -87,3 +88,31 @@ def load_by_swap(
     if progress:
         progress(after - before)
     return after - before
+
+
+def write_new_store(
+    path: Path,
+    *,
+    files: Iterable[tuple[Path, ox.RdfFormat, str | None]] = (),
+    quads: Iterable[Iterable[ox.Quad]] = (),
+) -> tuple[int, int]:
+    """Bulk-load files (each into its graph) and quads into a new on-disk store at ``path``.
+
+    Returns (quads, named graphs). The store is closed before returning, so the directory can
+    be renamed into place (:func:`govkg.graph.store.directory.swap_in`).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store = ox.Store(str(path))
+    try:
+        for file, fmt, graph in files:
+            target = named_node(graph) if graph else None
+            store.bulk_load(path=str(file), format=fmt, to_graph=target)
+        for part in quads:
+            store.bulk_extend(part)
+        store.flush()
+        count = len(store)
+        graphs = sum(1 for _ in store.named_graphs())
+    finally:
+        del store
+        gc.collect()  # release RocksDB's files and lock before the directory is renamed
+    return count, graphs

@@ -316,3 +316,27 @@ class StoreWatcher:
 def _is_log(name: str) -> bool:
     """RocksDB write-ahead logs are ``NNNNNN.log`` (its info log ``LOG`` is not one)."""
     return name.endswith(".log") and name[:-4].isdigit()
+
+
+def stale_snapshot(exc: BaseException, store_path: Path) -> bool:
+    """Whether a RocksDB error means a read-only handle's files were replaced, not damage.
+
+    A read-only snapshot can lose files to the writer's compaction or to a swap by ``govkg
+    build``/``load``/``import``; reopening gives a fresh, consistent view. Only errors about
+    files inside the store count (RocksDB names the file it could not open): a missing file
+    elsewhere (a query file, a template) is a real error. The one rule for the server's handle
+    and the query workers' snapshots.
+
+    >>> stale_snapshot(OSError(2, "No such file or directory", "/s/000012.sst"), Path("/s"))
+    True
+    >>> stale_snapshot(OSError(2, "No such file or directory", "/elsewhere/q.rq"), Path("/s"))
+    False
+    """
+    text = str(exc)
+    if (
+        isinstance(exc, OSError)
+        and exc.filename
+        and not str(exc.filename).startswith(str(store_path))
+    ):
+        return False
+    return str(store_path) in text and ("No such file or directory" in text or "Corruption" in text)

@@ -16,6 +16,7 @@ store.
 
 from __future__ import annotations
 
+import difflib
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -24,6 +25,8 @@ from typing import BinaryIO, Literal
 
 import pyoxigraph as ox
 from govkg.graph.errors import (
+    InputError,
+    NotFoundError,
     ParseError,
     Problem,
     QuerySyntaxError,
@@ -32,6 +35,8 @@ from govkg.graph.errors import (
 )
 from govkg.graph.iris import named_node
 from govkg.graph.store.directory import check_replaceable, recover_store
+from govkg.graph.store.formats import format_for_path
+from govkg.ontology.sparql_files import read_sparql
 
 DefaultGraphMode = Literal["union", "separate"]
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -141,6 +146,7 @@ class Store:
         named_graph_uris: Iterable[str] | None = None,
         substitutions: Mapping[str, Term] | None = None,
         prefixes: Mapping[str, str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
         """Run a SPARQL 1.1 query; results are lazy pyoxigraph objects.
 
@@ -162,21 +168,37 @@ class Store:
             kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
         if prefixes:
             kwargs["prefixes"] = dict(prefixes)
+        if base_iri:
+            kwargs["base_iri"] = base_iri
         try:
             return self._store.query(sparql, **kwargs)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
+        except ValueError as exc:
+            raise InputError(f"invalid dataset or parameter: {exc}") from exc
 
-    def update(self, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None:
-        """Run a SPARQL 1.1 Update in one transaction."""
+    def update(
+        self,
+        sparql: str,
+        *,
+        prefixes: Mapping[str, str] | None = None,
+        base_iri: str | None = None,
+    ) -> None:
+        """Run a SPARQL 1.1 Update in one transaction: all of it applies, or none."""
         self._check_writable()
+        kwargs: dict = {}
+        if prefixes:
+            kwargs["prefixes"] = dict(prefixes)
+        if base_iri:
+            kwargs["base_iri"] = base_iri
         try:
-            if prefixes:
-                self._store.update(sparql, prefixes=dict(prefixes))
-            else:
-                self._store.update(sparql)
+            self._store.update(sparql, **kwargs)
         except SyntaxError as exc:
             raise QuerySyntaxError(f"SPARQL Update syntax error: {exc}") from exc
+        except OSError as exc:
+            raise StoreError(f"the update could not be applied: {exc}") from exc
+        except (ValueError, RuntimeError) as exc:
+            raise InputError(f"the update failed and changed nothing: {exc}") from exc
 
     # -- graphs ----------------------------------------------------------------------------
 
@@ -235,30 +257,58 @@ class Store:
             progress(added)
         return added
 
-    def replace_graph(self, graph: str, quads: Iterable[ox.Quad | ox.Triple]) -> int:
-        """Replace the content of one named graph in a single transaction; return its size.
+    def replace_graph(self, graph: str | None, quads: Iterable[ox.Quad | ox.Triple]) -> int:
+        """Replace the content of one named graph (``None``: the default graph); return its size.
 
-        Whatever graph the given quads name, they are written to ``graph``. Implemented as one
-        SPARQL Update request (``DROP`` + ``INSERT DATA``), which Oxigraph applies atomically.
+        Whatever graph the given quads name, they are written to ``graph``. One SPARQL Update
+        (``DROP`` + ``INSERT DATA``), which Oxigraph applies atomically.
         """
         self._check_writable()
-        g = named_node(graph)
+        target = _graph_clause(graph)
         lines = [f"{q.subject} {q.predicate} {q.object} ." for q in quads]
         body = "\n".join(lines)
         try:
-            self._store.update(
-                f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}"
-            )
+            self._store.update(f"DROP SILENT {target} ;\nINSERT DATA {{ {_wrap(graph, body)} }}")
         except (OSError, RuntimeError) as exc:
             raise StoreError(f"could not write the graph {graph} to the store: {exc}") from exc
         self.flush()
-        return len(lines)
+        return len(set(lines))
 
-    def drop_graph(self, graph: str) -> bool:
-        """Remove a named graph and its triples; return whether it existed."""
+    def add_to_graph(self, graph: str | None, triples: Iterable[ox.Quad | ox.Triple]) -> int:
+        """Merge triples into one named graph (``None``: the default graph) in one transaction."""
         self._check_writable()
+        body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+        if body:
+            self.update(f"INSERT DATA {{ {_wrap(graph, body)} }}")
+        return body.count("\n") + 1 if body else 0
+
+    def read_graph(self, graph: str | None) -> list[ox.Triple] | None:
+        """The triples of one named graph (``None``: the default graph), or ``None`` if absent.
+
+        A named graph exists when it was created or holds a triple (the Graph Store
+        Protocol's view); the default graph always exists.
+        """
+        target: ox.NamedNode | ox.DefaultGraph = (
+            ox.DefaultGraph() if graph is None else named_node(graph)
+        )
+        quads = self._store.quads_for_pattern(None, None, None, target)
+        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+        named = isinstance(target, ox.NamedNode)
+        if named and not triples and not self._store.contains_named_graph(target):
+            return None
+        return triples
+
+    def drop_graph(self, graph: str | None) -> bool:
+        """Remove a named graph and its triples (``None``: empty the default graph); return
+        whether there was anything to remove."""
+        self._check_writable()
+        if graph is None:
+            if next(iter(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None):
+                self._store.clear_graph(ox.DefaultGraph())
+                return True
+            return False
         g = named_node(graph)
-        if not self._store.contains_named_graph(g):
+        if not self._store.contains_named_graph(g) and self.read_graph(graph) is None:
             return False
         self._store.remove_graph(g)
         return True
@@ -266,6 +316,16 @@ class Store:
     def has_graph(self, graph: str) -> bool:
         """Whether the named graph exists in the store."""
         return self._store.contains_named_graph(named_node(graph))
+
+    @classmethod
+    def from_quads(cls, quads: Iterable[ox.Quad]) -> Store:
+        """A fresh in-memory store holding ``quads`` (a scratch copy to rehearse writes on)."""
+        inner = ox.Store()
+        inner.extend(quads)
+        return cls(inner, path=None, read_only=False)
+
+    def close(self) -> None:
+        """Nothing to release beyond what garbage collection does (RocksDB closes with it)."""
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -276,11 +336,13 @@ class Store:
         graph: str | None = None,
         *,
         prefixes: Mapping[str, str] | None = None,
+        union: bool = False,
     ) -> None:
         """Stream the store (or one named graph) to ``out`` in ``format``.
 
         Quad formats (N-Quads, TriG, JSON-LD) write every graph when ``graph`` is ``None``;
-        triple formats then write the union of all graphs (duplicates across graphs removed by
+        triple formats (and any format with ``union=True``) then write the union of all graphs
+        as triples (duplicates across graphs removed by
         Oxigraph's serialiser only within one graph: use a quad format to keep provenance).
         """
         kwargs: dict = {}
@@ -292,14 +354,14 @@ class Store:
             if not self._store.contains_named_graph(g):
                 raise_not_found_graph(graph, self.named_graphs())
             self._store.dump(target, format, from_graph=g, **kwargs)
-        elif format.supports_datasets:
+        elif format.supports_datasets and not union:
             self._store.dump(target, format, **kwargs)
         else:
-            union = (
+            triples = (
                 ox.Triple(q.subject, q.predicate, q.object)
                 for q in self._store.quads_for_pattern(None, None, None, None)
             )
-            ox.serialize(_dedupe(union), target, format, **kwargs)
+            ox.serialize(_dedupe(triples), target, format, **kwargs)
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
         """The quads of one named graph, or of every named graph when ``graph`` is ``None``.
@@ -336,15 +398,15 @@ class Store:
         """
         graphs = {
             row[0].value: int(row[1].value)
-            for row in self.query(_internal_query("stats"), default_graph="separate")
+            for row in solutions(self.query(_internal_query("stats"), default_graph="separate"))
             if isinstance(row[0], ox.NamedNode | ox.BlankNode)
         }
         classes = {
             row[0].value: int(row[1].value)
-            for row in self.query(_internal_query("stats-classes"))
+            for row in solutions(self.query(_internal_query("stats-classes")))
             if isinstance(row[0], ox.NamedNode)
         }
-        subjects = next(iter(self.query(_internal_query("stats-subjects"))))
+        subjects = next(solutions(self.query(_internal_query("stats-subjects"))))
         total = len(self._store)
         return {
             "total": total,
@@ -355,11 +417,25 @@ class Store:
         }
 
 
+def solutions(result: QueryResult) -> ox.QuerySolutions:
+    """The rows of a SELECT's result; a :class:`StoreError` if the query was not a SELECT."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise StoreError(f"expected the rows of a SELECT query, got {type(result).__name__}")
+    return result
+
+
+def _graph_clause(graph: str | None) -> str:
+    return "DEFAULT" if graph is None else f"GRAPH {named_node(graph)}"
+
+
+def _wrap(graph: str | None, body: str) -> str:
+    """``body`` (N-Triples lines) inside the graph block of an ``INSERT DATA``."""
+    return f"\n{body}\n" if graph is None else f"GRAPH {named_node(graph)} {{\n{body}\n}}"
+
+
 def _internal_query(name: str) -> str:
     """The text of ``graph/store/queries/internal/<name>.rq`` (queries govkg itself runs)."""
-    return (Path(__file__).resolve().parent / "queries" / "internal" / f"{name}.rq").read_text(
-        encoding="utf-8"
-    )
+    return read_sparql("govkg.graph.store", "queries", "internal", f"{name}.rq")
 
 
 def _by_count(item: tuple[str, int]) -> tuple[int, str]:
@@ -377,10 +453,6 @@ def _dedupe(triples: Iterable[ox.Triple]) -> Iterable[ox.Triple]:
 
 def raise_not_found_graph(graph: str, known: list[str]) -> None:
     """Raise :class:`NotFoundError` for a missing graph, naming the closest existing ones."""
-    import difflib
-
-    from govkg.graph.errors import NotFoundError
-
     close = difflib.get_close_matches(graph, known, n=3, cutoff=0.6)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise NotFoundError(f"no named graph {graph} in the store{hint}")
@@ -390,9 +462,6 @@ def input_kwargs(
     source: Path | str | bytes | BinaryIO, format: ox.RdfFormat | None
 ) -> tuple[str, dict]:
     """The display name and pyoxigraph ``input``/``path``/``format`` arguments of a source."""
-    from govkg.graph.errors import NotFoundError
-    from govkg.graph.store.formats import format_for_path
-
     name = str(source) if isinstance(source, str | Path) else "<input>"
     if format is None:
         if not isinstance(source, str | Path):

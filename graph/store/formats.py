@@ -20,7 +20,11 @@ from govkg.graph.errors import UnsupportedFormatError
 
 @dataclass(frozen=True)
 class FormatInfo:
-    """One RDF serialisation: its names, extensions and media types (first = preferred)."""
+    """One RDF serialisation: its names, extensions and media types (first = preferred).
+
+    The preferred media type and extension are pyoxigraph's own (``RdfFormat.media_type``,
+    ``RdfFormat.file_extension``); the others are aliases clients and files use.
+    """
 
     name: str
     rdf_format: ox.RdfFormat
@@ -34,43 +38,37 @@ class FormatInfo:
         return bool(self.rdf_format.supports_datasets)
 
 
+def _row(
+    name: str,
+    fmt: ox.RdfFormat,
+    names: tuple[str, ...],
+    extensions: tuple[str, ...] = (),
+    media_types: tuple[str, ...] = (),
+) -> FormatInfo:
+    return FormatInfo(
+        name,
+        fmt,
+        names,
+        (f".{fmt.file_extension}", *extensions),
+        (fmt.media_type, *media_types),
+    )
+
+
+#: The one table of RDF formats: CLI names, file extensions, HTTP media types.
 FORMATS: tuple[FormatInfo, ...] = (
-    FormatInfo(
-        "turtle",
-        ox.RdfFormat.TURTLE,
-        ("turtle", "ttl"),
-        (".ttl",),
-        ("text/turtle", "application/x-turtle"),
-    ),
-    FormatInfo(
-        "ntriples",
-        ox.RdfFormat.N_TRIPLES,
-        ("ntriples", "n-triples", "nt"),
-        (".nt",),
-        ("application/n-triples",),
-    ),
-    FormatInfo(
-        "nquads",
-        ox.RdfFormat.N_QUADS,
-        ("nquads", "n-quads", "nq"),
-        (".nq",),
-        ("application/n-quads", "text/x-nquads"),
-    ),
-    FormatInfo("trig", ox.RdfFormat.TRIG, ("trig",), (".trig",), ("application/trig",)),
-    FormatInfo(
-        "jsonld",
-        ox.RdfFormat.JSON_LD,
-        ("jsonld", "json-ld"),
-        (".jsonld", ".json"),
-        ("application/ld+json",),
-    ),
-    FormatInfo(
+    _row("turtle", ox.RdfFormat.TURTLE, ("turtle", "ttl"), (), ("application/x-turtle",)),
+    _row("ntriples", ox.RdfFormat.N_TRIPLES, ("ntriples", "n-triples", "nt"), (), ("text/plain",)),
+    _row("nquads", ox.RdfFormat.N_QUADS, ("nquads", "n-quads", "nq"), (), ("text/x-nquads",)),
+    _row("trig", ox.RdfFormat.TRIG, ("trig",), (), ("application/x-trig",)),
+    _row("jsonld", ox.RdfFormat.JSON_LD, ("jsonld", "json-ld"), (".json",)),
+    _row(
         "rdfxml",
         ox.RdfFormat.RDF_XML,
         ("rdfxml", "rdf/xml", "xml", "rdf", "owl"),
-        (".rdf", ".owl", ".xml"),
-        ("application/rdf+xml", "application/xml", "text/xml"),
+        (".owl", ".xml"),
+        ("application/xml", "text/xml"),
     ),
+    _row("n3", ox.RdfFormat.N3, ("n3",)),
 )
 
 _BY_NAME = {n: f for f in FORMATS for n in f.names}

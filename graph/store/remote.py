@@ -39,21 +39,29 @@ from urllib.parse import urlencode
 import httpx
 import pyoxigraph as ox
 from govkg.graph.errors import BackendError, InputError, QueryTimeoutError, StoreError
-from govkg.graph.store.remote_sparql import (
+from govkg.graph.iris import named_node
+from govkg.graph.sparql_text import (
     bind_values,
-    check_response,
     graph_constants,
-    parse_results,
     query_form,
     with_base,
     with_prefixes,
 )
+from govkg.graph.store.embedded import (
+    Store,
+    _by_count,
+    _internal_query,
+    parse_quads,
+    raise_not_found_graph,
+    solutions,
+)
+from govkg.graph.store.remote_sparql import check_response, parse_results
+from govkg.ontology.sparql_files import read_sparql
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 AuthKind = Literal["basic", "digest"]
 
-QUERIES = Path(__file__).resolve().parent / "queries" / "remote"
 #: The default graph of "separate" queries: a graph nobody writes, i.e. an empty default graph.
 EMPTY_GRAPH = "urn:x-govkg:empty-default-graph"
 #: Graphs a server keeps for itself (Virtuoso): never part of govkg's dataset.
@@ -114,8 +122,12 @@ class RemoteConfig:
         return None
 
 
+def _ntriples(triples: Iterable[ox.Triple]) -> str:
+    return "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+
+
 def _internal(name: str) -> str:
-    return (QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+    return read_sparql("govkg.graph.store", "queries", "remote", f"{name}.rq")
 
 
 class RemoteStore:
@@ -191,7 +203,7 @@ class RemoteStore:
         now = time.monotonic()
         if self._graphs is not None and now - self._graphs[0] < _GRAPH_CACHE_SECONDS:
             return self._graphs
-        result = self._post_query(_internal("graphs"), [], [])
+        result = solutions(self._post_query(_internal("graphs"), [], []))
         every = frozenset(row[0].value for row in result if isinstance(row[0], ox.NamedNode))
         graphs = sorted(g for g in every if not g.startswith(SYSTEM_GRAPH_PREFIXES))
         self._graphs = (now, graphs, every)
@@ -295,27 +307,28 @@ class RemoteStore:
         """Quads in the govkg dataset on the server, or in one named graph."""
         if graph is not None:
             return self._count(graph)
-        return sum(self._counts().values())
+        return sum(self.graph_counts().values())
 
-    def _counts(self, graphs: list[str] | None = None) -> dict[str, int]:
+    def graph_counts(self, graphs: list[str] | None = None) -> dict[str, int]:
+        """Triples per named graph (all of govkg's, or ``graphs``), counted by one query."""
         graphs = self.named_graphs() if graphs is None else graphs
-        result = self._post_query(_internal("count"), [EMPTY_GRAPH], graphs or [EMPTY_GRAPH])
+        result = solutions(
+            self._post_query(_internal("count"), [EMPTY_GRAPH], graphs or [EMPTY_GRAPH])
+        )
         return {row[0].value: int(row[1].value) for row in result if row[0] is not None}
 
     def _count(self, graph: str) -> int:
-        return self._counts([graph]).get(graph, 0)
+        return self.graph_counts([graph]).get(graph, 0)
 
     def stats(self) -> dict:
         """The same statistics as :meth:`~.embedded.Store.stats`, counted by the server."""
-        from govkg.graph.store.embedded import _by_count, _internal_query
-
-        graphs = self._counts()
+        graphs = self.graph_counts()
         classes = {
             row[0].value: int(row[1].value)
-            for row in self.query(_internal_query("stats-classes"))
+            for row in solutions(self.query(_internal_query("stats-classes")))
             if isinstance(row[0], ox.NamedNode)
         }
-        subjects = next(iter(self.query(_internal_query("stats-subjects"))))
+        subjects = next(solutions(self.query(_internal_query("stats-subjects"))))
         return {
             "total": sum(graphs.values()),
             "default_graph": 0,
@@ -328,65 +341,99 @@ class RemoteStore:
         """Every quad of the govkg dataset (or of one graph), read by one query."""
         graphs = [graph] if graph is not None else self.named_graphs()
         result = self._post_query(_internal("quads"), [EMPTY_GRAPH], graphs or [EMPTY_GRAPH])
-        for row in result:
+        for row in solutions(result):
             yield ox.Quad(row[0], row[1], row[2], row[3])
 
-    def replace_graph(self, graph: str, quads: Iterable[ox.Quad | ox.Triple]) -> int:
-        """Replace one named graph's content: GSP PUT, else DROP + batched INSERT DATA."""
-        self._check_writable()
+    def replace_graph(self, graph: str | None, quads: Iterable[ox.Quad | ox.Triple]) -> int:
+        """Replace one named graph's content; return its size.
+
+        Up to ``INSERT_BATCH`` triples: one SPARQL Update (``DROP`` + ``INSERT DATA``), atomic
+        on the server. More: the server's Graph Store ``PUT`` (one request), else ``DROP`` and
+        batches of ``INSERT DATA`` (not atomic: Virtuoso's parser cannot take one large
+        request). The default graph (``None``) is the union of the named graphs here, so it is
+        not writable.
+        """
+        g = self._writable_graph(graph)
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
         gsp = self.config.gsp_url()
         try:
-            if gsp:
-                body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+            if len(triples) <= INSERT_BATCH:
+                body = _ntriples(triples)
+                insert = f" ;\nINSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}" if body else ""
+                self.update(f"DROP SILENT GRAPH {g}{insert}")
+            elif gsp:
                 self._send(
                     "PUT",
                     gsp,
-                    params={"graph": graph},
-                    content=body,
-                    headers={"Content-Type": "application/n-triples"},
-                    timeout=max(self.config.timeout, 120.0),
-                )
-            else:
-                self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
-                self._insert_batches(graph, triples)
-        finally:
-            self._changed()
-        return len(set(triples))
-
-    def add_to_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        """Merge triples into one named graph: GSP POST, else batched INSERT DATA."""
-        self._check_writable()
-        triples = list(triples)
-        gsp = self.config.gsp_url()
-        try:
-            if gsp:
-                self._send(
-                    "POST",
-                    gsp,
-                    params={"graph": graph},
+                    params={"graph": g.value},
                     content=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"",
                     headers={"Content-Type": "application/n-triples"},
                     timeout=max(self.config.timeout, 120.0),
                 )
             else:
-                self._insert_batches(graph, triples)
+                self.update(f"DROP SILENT GRAPH {g}")
+                self._insert_batches(g, triples)
         finally:
             self._changed()
+        return len(set(triples))
 
-    def _insert_batches(self, graph: str, triples: list[ox.Triple]) -> None:
-        g = ox.NamedNode(graph)
+    def add_to_graph(self, graph: str | None, triples: Iterable[ox.Quad | ox.Triple]) -> int:
+        """Merge triples into one named graph: one INSERT DATA when small, else GSP ``POST``
+        (or batches of INSERT DATA without a Graph Store endpoint)."""
+        g = self._writable_graph(graph)
+        plain = [ox.Triple(t.subject, t.predicate, t.object) for t in triples]
+        gsp = self.config.gsp_url()
+        try:
+            if gsp and len(plain) > INSERT_BATCH:
+                self._send(
+                    "POST",
+                    gsp,
+                    params={"graph": g.value},
+                    content=ox.serialize(plain, format=ox.RdfFormat.N_TRIPLES) or b"",
+                    headers={"Content-Type": "application/n-triples"},
+                    timeout=max(self.config.timeout, 120.0),
+                )
+            else:
+                self._insert_batches(g, plain)
+        finally:
+            self._changed()
+        return len(plain)
+
+    def _insert_batches(self, g: ox.NamedNode, triples: list[ox.Triple]) -> None:
         for start in range(0, len(triples), INSERT_BATCH):
-            chunk = triples[start : start + INSERT_BATCH]
-            body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in chunk)
+            body = _ntriples(triples[start : start + INSERT_BATCH])
             self.update(f"INSERT DATA {{ GRAPH {g} {{\n{body}\n}} }}")
 
-    def drop_graph(self, graph: str) -> bool:
-        """Remove a named graph; return whether it existed."""
+    def _writable_graph(self, graph: str | None) -> ox.NamedNode:
         self._check_writable()
+        if graph is None:
+            raise InputError(
+                "this server works on a remote SPARQL server, whose default graph is the union "
+                "of the named graphs: write to a named graph (`graph=IRI`) instead of `default`"
+            )
+        return named_node(graph)
+
+    def read_graph(self, graph: str | None) -> list[ox.Triple] | None:
+        """The triples of one named graph, or ``None`` when the server has no such graph.
+
+        The default graph (``None``) is empty by govkg's convention on a remote server: its
+        default graph is the union of the named graphs, which a Graph Store read of
+        ``?default`` should not return.
+        """
+        if graph is None:
+            return []
         if not self.has_graph(graph):
+            return None
+        return [ox.Triple(q.subject, q.predicate, q.object) for q in self.quads(graph)]
+
+    def drop_graph(self, graph: str | None) -> bool:
+        """Remove a named graph; return whether it existed."""
+        g = self._writable_graph(graph)
+        if not self.has_graph(g.value):
             return False
-        self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")
+        # SILENT: the graph exists (checked above), and Virtuoso refuses a plain DROP of a
+        # graph that was created implicitly (by inserting into it) rather than by CREATE.
+        self.update(f"DROP SILENT GRAPH {g}")
         return True
 
     def load(
@@ -403,8 +450,6 @@ class RemoteStore:
         Triples without a graph go to ``graph``; a default-graph triple with no ``graph`` is
         refused, since govkg keeps everything in named graphs on a remote server.
         """
-        from govkg.graph.store.embedded import parse_quads
-
         self._check_writable()
         quads = parse_quads(source, format, graph, base_iri=base_iri)
         by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
@@ -415,7 +460,7 @@ class RemoteStore:
                     "a named graph; give a target graph to load them into a remote store"
                 )
             by_graph[q.graph_name.value].append(ox.Triple(q.subject, q.predicate, q.object))
-        before = self._counts(list(by_graph)) if by_graph else {}
+        before = self.graph_counts(list(by_graph)) if by_graph else {}
         done = 0
         for g, triples in by_graph.items():
             existing = list(self.quads(g)) if before.get(g) else []
@@ -424,7 +469,7 @@ class RemoteStore:
             done += len(triples)
             if progress:
                 progress(done)
-        after = self._counts(list(by_graph)) if by_graph else {}
+        after = self.graph_counts(list(by_graph)) if by_graph else {}
         return sum(after.values()) - sum(before.values())
 
     def flush(self) -> None:
@@ -432,13 +477,9 @@ class RemoteStore:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def snapshot(self, graph: str | None = None):
+    def snapshot(self, graph: str | None = None) -> Store:
         """An in-memory embedded store holding a copy of the dataset (or one graph)."""
-        from govkg.graph.store.embedded import Store
-
-        copy = Store.in_memory()
-        copy.oxigraph.extend(self.quads(graph))
-        return copy
+        return Store.from_quads(self.quads(graph))
 
     def export(
         self,
@@ -447,17 +488,9 @@ class RemoteStore:
         graph: str | None = None,
         *,
         prefixes: Mapping[str, str] | None = None,
+        union: bool = False,
     ) -> None:
         """Write the dataset (or one graph) like :meth:`~.embedded.Store.export` does."""
         if graph is not None and not self.has_graph(graph):
-            from govkg.graph.store.embedded import raise_not_found_graph
-
             raise_not_found_graph(graph, self.named_graphs())
-        self.snapshot(graph).export(out, format, graph, prefixes=prefixes)
-
-    @property
-    def oxigraph(self):  # -> govkg.graph.store.remote_compat.RemoteOxigraph
-        """A pyoxigraph-``Store``-shaped view, for code written against ``Store.oxigraph``."""
-        from govkg.graph.store.remote_compat import RemoteOxigraph
-
-        return RemoteOxigraph(self)
+        self.snapshot(graph).export(out, format, graph, prefixes=prefixes, union=union)

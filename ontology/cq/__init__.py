@@ -11,15 +11,13 @@ one place. Header lines are ``# key: value``; an indented ``#   ...`` line conti
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from govkg.ontology.sparql_files import header
+
 CQ_DIR = Path(__file__).resolve().parent
 DATASET_FILE = CQ_DIR / "cq-dataset.trig"
-
-_KEY = re.compile(r"^#\s*([a-z]+):\s*(.*)$")
-_CONTINUATION = re.compile(r"^#\s{2,}(\S.*)$")
 
 
 @dataclass(frozen=True)
@@ -50,25 +48,10 @@ class CompetencyQuestion:
         return self.path.with_suffix(".expected.json")
 
 
-def parse_header(text: str) -> dict[str, str]:
-    """The ``# key: value`` fields of the leading comment block of a query."""
-    header: dict[str, str] = {}
-    key: str | None = None
-    for line in text.splitlines():
-        if not line.startswith("#"):
-            break
-        if (cont := _CONTINUATION.match(line)) and key is not None:
-            header[key] = f"{header[key]} {cont.group(1).strip()}"
-        elif match := _KEY.match(line):
-            key = match.group(1)
-            header[key] = match.group(2).strip()
-    return header
-
-
 def load_question(path: Path) -> CompetencyQuestion:
     """Read one competency question file."""
     text = path.read_text(encoding="utf-8")
-    return CompetencyQuestion(name=path.stem, path=path, query=text, header=parse_header(text))
+    return CompetencyQuestion(name=path.stem, path=path, query=text, header=header(text))
 
 
 def competency_questions(directory: Path = CQ_DIR) -> list[CompetencyQuestion]:

@@ -204,7 +204,7 @@ def test_query_page_is_offline(live_server: LiveServer) -> None:
     page = httpx.get(live_server.sparql, headers={"Accept": "text/html,*/*;q=0.8"})
     assert page.status_code == 200
     assert "<textarea" in page.text
-    static = Path(__file__).resolve().parents[2] / "api" / "static"
+    static = Path(__file__).resolve().parents[2] / "api" / "http" / "static"
     texts = [page.text] + [p.read_text() for p in static.iterdir()]
     for text in texts:
         # No resource is loaded from another host: no http(s) URL in src/href/url()/fetch.

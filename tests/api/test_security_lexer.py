@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from govkg.api.http.security import check_remote_access, remote_targets
-from govkg.api.http.update_dataset import apply_using_graphs
 from govkg.graph.errors import ForbiddenOperationError, InputError
+from govkg.graph.sparql_text import apply_using_graphs
 
 EVIL = "http://127.0.0.1:9/sparql"
 

@@ -293,7 +293,7 @@ def test_a_writable_server_makes_the_cli_refuse_to_replace_its_store(
 
 
 def test_only_errors_about_the_stores_own_files_count_as_a_swap() -> None:
-    from govkg.api.http.state import stale_handle
+    from govkg.graph.store.directory import stale_snapshot as stale_handle
 
     store = Path("/srv/govkg/store")
     rocks = RuntimeError(

@@ -18,7 +18,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 from govkg.api.http import serializers
-from govkg.api.runtime.worker import native_budget
+from govkg.api.http.query_jobs import native_budget
 
 from tests.conftest import LiveServer, make_store, start_server
 

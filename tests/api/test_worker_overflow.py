@@ -20,7 +20,10 @@ import httpx
 import psutil
 import pyoxigraph as ox
 import pytest
-from govkg.api.runtime.pool import Job, WorkerPool
+from govkg.api.http import query_jobs
+from govkg.api.http.query_jobs import Job
+from govkg.api.runtime.pool import WorkerPool
+from govkg.api.settings import Settings
 from govkg.graph.errors import QueryTimeoutError
 
 from tests.conftest import make_store, start_server
@@ -47,7 +50,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _pool(store: Path, size: int = 2, **elastic: float) -> WorkerPool:
-    return WorkerPool(store, size=size, default_graph="union", max_results=10_000, **elastic)
+    settings = Settings(store=store, max_results=10_000)
+    return WorkerPool(query_jobs.ENTRY, settings, size=size, **elastic)  # type: ignore[arg-type]
 
 
 def _json(query: str) -> Job:
@@ -62,7 +66,7 @@ def _worker_processes() -> set[int]:
     found = set()
     for child in psutil.Process(os.getpid()).children():
         try:
-            if child.status() != psutil.STATUS_ZOMBIE and "child_entry" in " ".join(
+            if child.status() != psutil.STATUS_ZOMBIE and "govkg.api.runtime.child" in " ".join(
                 child.cmdline()
             ):
                 found.add(child.pid)

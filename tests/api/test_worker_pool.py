@@ -20,7 +20,10 @@ import time
 from pathlib import Path
 
 import pytest
-from govkg.api.runtime.pool import Job, WorkerPool
+from govkg.api.http import query_jobs
+from govkg.api.http.query_jobs import Job
+from govkg.api.runtime.pool import WorkerPool
+from govkg.api.settings import Settings
 from govkg.graph.errors import QueryTimeoutError, StoreError
 
 from tests.conftest import make_store
@@ -59,9 +62,8 @@ def _pool(
     store: Path, size: int = 2, max_results: int = 100_000, max_extra: int | None = None
 ) -> WorkerPool:
     """A pool as a server builds it; ``max_extra=0`` pins it to ``size`` (no extra workers)."""
-    return WorkerPool(
-        store, size=size, default_graph="union", max_results=max_results, max_extra=max_extra
-    )
+    settings = Settings(store=store, max_results=max_results)
+    return WorkerPool(query_jobs.ENTRY, settings, size=size, max_extra=max_extra)
 
 
 def _json(query: str) -> Job:

@@ -96,7 +96,8 @@ print(n)
 
 #: RocksDB can fail to open a read-only instance while the writer rotates its MANIFEST or
 #: write-ahead log (a file it listed is gone when it opens it); Store.open and the server's
-#: query workers retry on both (api/runtime/worker.py ``_stale_snapshot``). Raw opens here don't.
+#: query workers retry on both (``stale_snapshot`` in graph/store/directory.py).
+#: Raw opens here don't.
 TRANSIENT = ("MANIFEST", "No such file or directory")
 
 

@@ -97,10 +97,17 @@ def test_d_meta_open_weights_strategy_and_llama_series(store: ox.Store) -> None:
         """GRAPH @ART { ?c a gk:Claim ; gk:about gkid:meta, gkc:open-weights-development ;
                gk:quote ?q . FILTER(CONTAINS(?q, "open-weights development strategy")) }""",
     )
+    # the "friction point" is the article's characterisation, not a claim Meta makes
     assert ask(
         store,
-        """GRAPH @ART { ?c a gk:Claim ; gk:claimant gkid:meta ; gk:about gkid:llama ;
-               gk:quote ?q . FILTER(CONTAINS(?q, "Llama series accessible")) }""",
+        """GRAPH @ART { ?c a gk:Claim ; gk:claimant gkid:founding-article-author ;
+               gk:about gkid:llama ; gk:quote ?q .
+               FILTER(CONTAINS(?q, "Llama series accessible")) }""",
+    )
+    assert not ask(
+        store,
+        """GRAPH @ART { ?c a gk:Claim ; gk:claimant gkid:meta ; gk:claimText ?t .
+               FILTER(CONTAINS(?t, "friction point")) }""",
     )
     assert ask(store, "GRAPH @ART { gkid:llama gk:developedBy gkid:meta }")
     assert ask(store, "gkid:llama a gk:ModelFamily")

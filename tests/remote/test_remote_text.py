@@ -5,14 +5,14 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 from govkg.graph.errors import InputError, QuerySyntaxError
-from govkg.graph.store.remote_sparql import (
+from govkg.graph.sparql_text import (
     bind_values,
     graph_constants,
     query_form,
-    server_syntax_error,
     with_base,
     with_prefixes,
 )
+from govkg.graph.store.remote_sparql import server_syntax_error
 
 XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 

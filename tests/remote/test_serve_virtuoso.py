@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
+from govkg.graph.store.backend import RemoteConfig
 
 # Every test of tests/api/test_{protocol,rest,writes}.py that applies to a remote backend.
 from tests.api.test_protocol import (  # noqa: F401 - collected here against Virtuoso
@@ -73,7 +74,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     servers = start_virtuoso_with(directory, SAMPLE_TRIG)
     try:
         url = servers.urls["VIRTUOSO_ENDPOINT"]
-        with start_server(Path(directory / "unused"), data=None, endpoint=url) as server:
+        with start_server(
+            Path(directory / "unused"), data=None, remote=RemoteConfig(url)
+        ) as server:
             server.virtuoso = url  # type: ignore[attr-defined]
             yield server
     finally:
@@ -88,7 +91,7 @@ def writable_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSe
     try:
         url = servers.urls["VIRTUOSO_ENDPOINT"]
         with start_server(
-            Path(directory / "unused"), data=None, endpoint=url, token="secret-token"
+            Path(directory / "unused"), data=None, remote=RemoteConfig(url), token="secret-token"
         ) as server:
             server.virtuoso = url  # type: ignore[attr-defined]
             yield server

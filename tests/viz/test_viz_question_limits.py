@@ -14,9 +14,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from govkg.graph.analysis.service import Snapshot, VizRequest, render_page
+from govkg.graph.analysis.service import Snapshot, VizRequest
 from govkg.graph.build import build_store
 from govkg.graph.store.embedded import Store
+from govkg.viz.render import render_page
 
 from tests.conftest import LiveServer, start_server
 

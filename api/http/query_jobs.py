@@ -1,37 +1,32 @@
-"""What a query worker process does: its main loop, and what it does with one job.
+"""SPARQL work for the worker pool: what a job is, and what a worker does with one.
 
-Runs inside the worker process only (:func:`child_entry` is the process's entry point), kept
-apart from :mod:`govkg.api.runtime.pool` so the server process never imports the engine-facing code
-paths
-it must not run on its event loop. The worker side is deliberately simple and blocking: read a
-job, answer it, repeat; the parent kills the process at the deadline. The SERVICE/LOAD policy is
-enforced here, before the engine sees the text, so its cost is bounded by the same deadline as
-the query.
+Runs inside the worker processes only: :func:`setup` is the ``entry`` the server gives its
+:class:`~govkg.api.runtime.pool.WorkerPool`, called once per worker with the server's
+:class:`~govkg.api.settings.Settings`; it opens the backend read-only and returns the handler
+for every :class:`Job`. The server process never runs this engine-facing code on its event
+loop. The SERVICE/LOAD policy is enforced here, before the engine sees the text, so its cost is
+bounded by the same deadline as the query.
 """
 
 from __future__ import annotations
 
 import functools
-import json
-import socket
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 from govkg.api.http import negotiation, serializers
 from govkg.api.http.security import check_remote_access
-from govkg.api.runtime.channel import read_frame, write_frame
-from govkg.api.runtime.pool import Job, Outcome, WorkerConfig
-from govkg.graph.errors import (
-    GovkgError,
-    InputError,
-    NotFoundError,
-    QuerySyntaxError,
-    ResultTooLargeError,
-    StoreError,
-)
-from govkg.graph.iris import named_node
-from govkg.graph.store.embedded import Store
+from govkg.api.settings import Settings
+from govkg.graph import questions
+from govkg.graph.errors import ResultTooLargeError, StoreError
+from govkg.graph.store.backend import Backend, open_backend
+from govkg.graph.store.directory import stale_snapshot
+
+#: The ``entry`` of the server's worker pool.
+ENTRY = "govkg.api.http.query_jobs:setup"
 
 #: Content negotiation per (Accept header, offers), remembered: clients repeat their headers.
 _negotiate = functools.lru_cache(maxsize=256)(negotiation.negotiate)
@@ -40,69 +35,65 @@ _negotiate = functools.lru_cache(maxsize=256)(negotiation.negotiate)
 STALE_RETRIES = 3
 
 
-def open_worker_backend(config: WorkerConfig):  # -> Store | RemoteStore
+@dataclass
+class Job:
+    """One unit of work for a worker (picklable)."""
+
+    kind: str  # "sparql" (serialised result), "rows" (JSON rows), "question"
+    query: str = ""
+    accept: str | None = None
+    default_graph_uris: list[str] = field(default_factory=list)
+    named_graph_uris: list[str] = field(default_factory=list)
+    substitutions: dict[str, tuple[str, str]] = field(default_factory=dict)
+    name: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+    base_iri: str | None = None
+
+
+@dataclass
+class Outcome:
+    """What a worker hands back: a serialised body or JSON-able rows."""
+
+    media_type: str = ""
+    body: bytes = b""
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+def open_worker_backend(settings: Settings) -> Backend:
     """The worker's backend: a read-only snapshot of the store, or the remote server."""
-    from govkg.graph.store.backend import open_backend
-
-    if config.remote:
-        from govkg.graph.store.remote import RemoteConfig
-
-        return open_backend(remote=RemoteConfig(**config.remote), read_only=True)
-    return open_backend(config.store, read_only=True)
+    return open_backend(settings.store, remote=settings.remote, read_only=True)
 
 
-def child_entry(fd: int, config_json: str) -> None:
-    """Entry point of a worker process (``python -c``, started by ``WorkerHandle``)."""
-    sock = socket.socket(fileno=fd)
-    sock.setblocking(True)
-    worker_main(sock, WorkerConfig(**json.loads(config_json)))
+def setup(settings: Settings) -> Callable[[Job, int], Outcome]:
+    """Open the backend once; return the handler that answers each job.
 
+    The pool's generation comes with every job: when it moved on (the server wrote, or another
+    process replaced the store), the snapshot is reopened before the job runs. A snapshot that
+    went stale mid-read (RocksDB files a compaction removed) is reopened and the job retried.
+    """
+    current = {"store": open_worker_backend(settings), "generation": 0}
 
-def worker_main(sock: socket.socket, config: WorkerConfig) -> None:
-    """Open the store, say ``ready``, then answer jobs until the socket closes."""
-    store = None
-    generation = -1
-    try:
-        store = open_worker_backend(config)
-        generation = 0
-        write_frame(sock, ("ready", None))
-    except GovkgError as exc:
-        write_frame(sock, ("error", (type(exc).__name__, exc.message)))
-        return
-    while True:
-        try:
-            job: Job = read_frame(sock)
-        except (EOFError, OSError, KeyboardInterrupt):
-            return
+    def handle(job: Job, generation: int) -> Outcome:
         for attempt in range(STALE_RETRIES + 1):
             try:
-                if job.generation != generation or attempt:
-                    store = None
-                    store = open_worker_backend(config)
-                    generation = job.generation
-                reply: tuple[str, Any] = ("ok", execute(store, job, config))
-            except Exception as exc:  # noqa: BLE001 - reported to the parent, which logs it
-                if attempt < STALE_RETRIES and _stale_snapshot(exc):
+                if generation != current["generation"] or attempt:
+                    current["store"] = None
+                    current["store"] = open_worker_backend(settings)
+                    current["generation"] = generation
+                return execute(current["store"], job, settings)  # type: ignore[arg-type]
+            except Exception as exc:
+                if attempt < STALE_RETRIES and _stale(exc, settings):
                     time.sleep(0.05 * (attempt + 1))
                     continue
-                if isinstance(exc, GovkgError):
-                    reply = ("error", (type(exc).__name__, exc.message))
-                else:
-                    reply = ("crash", f"{type(exc).__name__}: {exc}")
-            try:
-                write_frame(sock, reply)
-            except OSError:
-                return
-            break
+                raise
+        raise StoreError("the store kept changing while it was read; please retry")
+
+    return handle
 
 
-def _stale_snapshot(exc: BaseException) -> bool:
-    """A read-only RocksDB open can race the writer's compaction: files it listed are gone.
-
-    Reopening gives a fresh, consistent view, so these errors are retried, never shown.
-    """
-    text = str(exc)
-    return "Corruption" in text or "No such file or directory" in text
+def _stale(exc: BaseException, settings: Settings) -> bool:
+    return settings.remote is None and stale_snapshot(exc, settings.store)
 
 
 def _substitution(kind: str, value: str) -> ox.NamedNode | ox.Literal:
@@ -116,31 +107,16 @@ def _too_large(limit: int) -> ResultTooLargeError:
     )
 
 
-def _run_query(store: Store, job: Job, config: WorkerConfig) -> Any:
+def _run_query(store: Backend, job: Job, config: Settings) -> Any:
     check_remote_access(job.query, config.service_allowlist)
-    kwargs: dict[str, Any] = {}
-    if job.default_graph_uris:
-        kwargs["default_graph"] = [
-            named_node(u, "default-graph-uri") for u in job.default_graph_uris
-        ]
-    elif config.default_graph == "union":
-        kwargs["use_default_graph_as_union"] = True
-    if job.named_graph_uris:
-        kwargs["named_graphs"] = [named_node(u, "named-graph-uri") for u in job.named_graph_uris]
-    if job.substitutions:
-        kwargs["substitutions"] = {
-            ox.Variable(k): _substitution(*v) for k, v in job.substitutions.items()
-        }
-    if job.base_iri:
-        kwargs["base_iri"] = job.base_iri
-    # Called on the pyoxigraph store directly (Store.oxigraph is public) because the wrapper's
-    # query() has no base IRI yet; the SPARQL Protocol needs one for relative IRIs.
-    try:
-        return store.oxigraph.query(job.query, **kwargs)
-    except SyntaxError as exc:
-        raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from exc
-    except ValueError as exc:
-        raise InputError(f"invalid dataset or parameter: {exc}") from exc
+    return store.query(
+        job.query,
+        default_graph="union" if config.default_graph == "union" else "separate",
+        default_graph_uris=job.default_graph_uris or None,
+        named_graph_uris=job.named_graph_uris or None,
+        substitutions={k: _substitution(*v) for k, v in job.substitutions.items()},
+        base_iri=job.base_iri,
+    )
 
 
 def _collect_rows(result: ox.QuerySolutions, limit: int) -> tuple[list[str], list[list]]:
@@ -153,7 +129,7 @@ def _collect_rows(result: ox.QuerySolutions, limit: int) -> tuple[list[str], lis
     return variables, rows
 
 
-def execute(store: Store, job: Job, config: WorkerConfig) -> Outcome:
+def execute(store: Backend, job: Job, config: Settings) -> Outcome:
     """Run one job and return its serialised outcome; raise GovkgError for user errors."""
     try:
         if job.kind == "sparql":
@@ -178,7 +154,7 @@ def _json_rows(variables: list[str], rows: list[list]) -> list[dict[str, Any]]:
     ]
 
 
-def _sparql(store: Store, job: Job, config: WorkerConfig) -> Outcome:
+def _sparql(store: Backend, job: Job, config: Settings) -> Outcome:
     result = _run_query(store, job, config)
     if isinstance(result, ox.QueryBoolean):
         media = _negotiate(job.accept, negotiation.RESULTS_TYPES)
@@ -190,7 +166,7 @@ def _sparql(store: Store, job: Job, config: WorkerConfig) -> Outcome:
         variables, rows = _collect_rows(result, config.max_results)
         return Outcome(media_type=media, body=serializers.SELECT_WRITERS[media](variables, rows))
     media = _negotiate(job.accept, negotiation.GRAPH_TYPES)
-    triples = []
+    triples: list[ox.Triple] = []
     for triple in result:
         if len(triples) >= config.max_results:
             raise _too_large(config.max_results)
@@ -198,11 +174,7 @@ def _sparql(store: Store, job: Job, config: WorkerConfig) -> Outcome:
     return Outcome(media_type=media, body=serializers.graph(triples, media))
 
 
-def _question(store: Store, job: Job, config: WorkerConfig) -> Outcome:
-    try:
-        from govkg.graph import questions  # type: ignore[attr-defined]
-    except ImportError as exc:
-        raise NotFoundError("named questions are not available in this build") from exc
+def _question(store: Backend, job: Job, config: Settings) -> Outcome:
     result = questions.run_question(store, job.name, dict(job.params))
     columns = list(result.columns)
     if len(result.terms) > config.max_results:
@@ -211,7 +183,7 @@ def _question(store: Store, job: Job, config: WorkerConfig) -> Outcome:
 
 
 def _native_select(
-    store: Store, job: Job, config: WorkerConfig, result: ox.QuerySolutions, media: str
+    store: Backend, job: Job, config: Settings, result: ox.QuerySolutions, media: str
 ) -> Outcome:
     """A SELECT written by pyoxigraph's own serialiser, with the row cap enforced exactly.
 
