@@ -234,9 +234,9 @@ async def data(kind: str, path: str, request: Request) -> Response:
 async def ontology(request: Request) -> Response:
     """HTML reference for browsers; Turtle, JSON-LD, N-Triples or RDF/XML otherwise."""
     if negotiation.prefers_html(request.headers.get("accept")):
-        from govkg.ontology import reference
+        from govkg.graph.vocabulary import ontology_reference
 
-        html = reference.render_html().replace('href="' + base_of(request), 'href="/')
+        html = ontology_reference("html").replace('href="' + base_of(request), 'href="/')
         return HTMLResponse(html, headers={"Vary": "Accept", "Content-Location": "/ontology"})
     media = negotiation.choose(request.headers.get("accept"), tuple(rdf.RDF_MEDIA))
     if media is None:
@@ -262,6 +262,6 @@ def _ontology_doc(media: str) -> Response:
 @router.get("/pages/editor.json", include_in_schema=False)
 async def editor_settings(request: Request) -> JSONResponse:
     """What the query editor needs: the ontology's prefixes (completion) and the IRI base."""
-    from govkg.ontology import PREFIXES
+    from govkg.graph.vocabulary import PREFIXES
 
     return JSONResponse({"base": base_of(request), "prefixes": PREFIXES})
