@@ -18,6 +18,7 @@ import typer
 from govkg.api.cli.analysis import register as register_analysis
 from govkg.api.cli.common import configure, handled
 from govkg.api.cli.data import register as register_data
+from govkg.api.cli.draft import register as register_draft
 from govkg.api.cli.importing import register as register_import
 from govkg.api.cli.push import register as register_push
 from govkg.api.cli.query import register as register_query
@@ -89,6 +90,7 @@ register_push(app)
 register_analysis(app)
 register_viz(app)
 register_import(app)
+register_draft(app)
 
 
 #: The remote-backend options: global, but accepted after the command too

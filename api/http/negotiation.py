@@ -62,6 +62,9 @@ class MediaRange:
     type: str
     subtype: str
     q: float
+    #: The canonical type this range's type is an alias of (``application/json`` stands for
+    #: SPARQL JSON results), matched as well as the type itself.
+    alias: str | None = None
 
     @property
     def specificity(self) -> int:
@@ -75,7 +78,7 @@ class MediaRange:
         main, _, sub = media_type.partition("/")
         if self.type == "*":
             return True
-        return self.type == main and self.subtype in ("*", sub)
+        return (self.type == main and self.subtype in ("*", sub)) or self.alias == media_type
 
 
 def parse_accept(header: str | None) -> list[MediaRange]:
@@ -107,10 +110,7 @@ def parse_accept(header: str | None) -> list[MediaRange]:
                     q = 0.0
                 if not 0.0 <= q <= 1.0 or q != q:  # NaN check without math
                     q = 0.0
-        alias = ALIASES.get(f"{main}/{sub}")
-        if alias:
-            main, _, sub = alias.partition("/")
-        ranges.append(MediaRange(main, sub, q))
+        ranges.append(MediaRange(main, sub, q, ALIASES.get(f"{main}/{sub}")))
     return ranges
 
 

@@ -154,7 +154,7 @@ def endpoint_url(state: AppState, request: Request) -> str:
     key = (
         scope.get("scheme"),
         request.headers.get("host"),
-        scope.get("server"),
+        tuple(scope.get("server") or ()),  # ASGI allows a list (the test client sends one)
         scope.get("root_path"),
         scope.get("path"),
     )
@@ -223,6 +223,10 @@ async def _dispatch(request: Request) -> Response:
     if preq.update is not None:
         return await run_update(state, request, preq)
     if preq.query is None:
+        given = [n for n in ("default-graph-uri", "named-graph-uri") if preq.all(n)]
+        if given:
+            # Dataset parameters make this a query request, not a request for the description.
+            raise InputError(f"the request has {' and '.join(given)} but no `query` parameter")
         accept = request.headers.get("accept")
         if request.method == "GET" and negotiation.prefers_html(accept):
             return HTMLResponse(state.query_page())

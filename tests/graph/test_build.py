@@ -214,11 +214,19 @@ def test_kill_9_at_any_moment_leaves_a_complete_old_or_new_store(curated, tmp_pa
     store_path = tmp_path / "live" / "store"
     build_store(store_path, data_a)
     interrupted = 0  # kills that left a half-written new store behind
-    for delay in (1.2, 1.5, 1.8, 2.1, 2.4, 2.7, 3.0, 3.3):
+    # Each kill lands a different time after the child started writing a new store (seen as its
+    # .building- directory): waiting for that, not a fixed delay from the start, keeps the test
+    # meaningful on a loaded machine where the interpreter alone can take seconds to start.
+    for delay in (0.0, 0.05, 0.1, 0.2, 0.4, 0.8, 1.6, 3.2):
         child = subprocess.Popen(
             [sys.executable, "-c", CHILD, str(store_path), str(data_a), str(data_b)],
             cwd=Path(__file__).resolve().parents[2],
         )
+        deadline = time.monotonic() + 120
+        while not any(".building-" in n for n in siblings(store_path)):
+            assert child.poll() is None, "the building child exited"
+            assert time.monotonic() < deadline, "the child never started a build"
+            time.sleep(0.005)
         time.sleep(delay)
         child.send_signal(signal.SIGKILL)
         child.wait()
