@@ -37,10 +37,9 @@ router = APIRouter(tags=["Linked data and pages"])
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: The IRI kinds under the base, each a path segment (``{base}id/meta`` → ``/id/meta``).
 KINDS = ("id", "statement", "graph", "concept", "source")
-#: What a client may ask for, default first; ``application/json`` arrives under its SPARQL
-#: alias (api/http/negotiation.py) and means the page as JSON.
-OFFERS = ("text/html", *rdf.RDF_MEDIA, "application/sparql-results+json")
-JSON = "application/sparql-results+json"
+#: What a client may ask for, default first; ``application/json`` is the page as JSON.
+OFFERS = ("text/html", *rdf.RDF_MEDIA, "application/json")
+JSON = "application/json"
 PATH_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~%/-]{0,300}$")
 
 _env = Environment(
