@@ -23,6 +23,9 @@ _EVIDENCE = {
     GK + "reportedBy",
     GK + "scheduled",
     GK + "inTensionWith",
+    GK + "locator",
+    GK + "evidenceStatus",
+    GK + "evidenceNote",
 }
 #: Date properties in the order that dates a statement on a timeline.
 _DATES = ("date", "validFrom", "adoptedOn", "releaseDate", "validUntil")
@@ -49,7 +52,7 @@ class Statement:
         """The statement's most specific govkg class (local name), e.g. ``Participation``."""
         kinds = [t.value for t in self.props.get(RDF_TYPE, []) if t.value.startswith(GK)]
         specific = [k for k in kinds if k != GK + "Statement"]
-        return local_name((specific or kinds or [GK + "Statement"])[0]).replace(" ", "")
+        return (specific or kinds or [GK + "Statement"])[0].rsplit("#", 1)[-1]
 
     @property
     def precision(self) -> str:
@@ -182,11 +185,19 @@ def page_data(st: Statement, lk: Lookup) -> dict[str, Any]:
         if when
         else None,
         "quote": quote.value if quote is not None else None,
+        "locator": _value_of(st.first("locator")),
+        # no stored copy of the source to quote from: say so rather than show nothing
+        "evidence_note": _value_of(st.first("evidenceNote"))
+        or ("evidence unavailable" if st.first("evidenceStatus") is not None else None),
         "status": status(st, lk),
         "source": lk.source(src.value if src is not None else None) or lk.source_of_graph(st.graph),
         "tensions": [lk.ref(x.value) for x in st.get("inTensionWith")],
         "fields": fields,
     }
+
+
+def _value_of(term: Any | None) -> str | None:
+    return term.value if term is not None else None
 
 
 def sort_by_date(items: list[dict[str, Any]], newest_first: bool = False) -> list[dict[str, Any]]:

@@ -148,6 +148,8 @@ def test_entity_page_of_each_class(visit: Visit, server: LiveServer, kind: str) 
     if kind == "developer":
         assert "Stances over time" in body and "Commitments: signed" in body
         assert "Commitments: negotiating" in body and "November 2026" in body
+        assert page.locator("#stances .statement").count() >= 1
+        assert page.locator("#actions .statement").count() >= 1
     if kind == "agency":
         assert "Evaluations it carried out" in body and "Agreements" in body
     if kind == "instrument":

@@ -82,6 +82,12 @@ def test_developer_page_groups_commitments_by_status_with_sources(
     assert {"stances", "commitments-signed", "commitments-negotiating", "commitments-declined",
             "models", "evaluations", "actions"} <= ids  # fmt: skip
     for sid in ("commitments-signed", "stances", "actions"):
+        assert _section(view, sid)["items"], f"{sid} is empty"
+        assert {i["kind"] for i in _section(view, sid)["items"]} == {
+            "commitments-signed": {"Participation"},
+            "stances": {"StanceAttribution"},
+            "actions": {"RegulatoryAction"},
+        }[sid]
         for item in _section(view, sid)["items"]:
             assert item["source"]["label"] and item["status"]
     models = {r["iri"] for r in _section(view, "models")["refs"]}
