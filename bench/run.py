@@ -75,6 +75,12 @@ BENCHMARKS: list[Benchmark] = [
         "the Epoch AI and Ecosystem Graphs importers on the real data sets (../shared/data)",
     ),
     Benchmark(
+        "diff",
+        "diff_bench.py",
+        'docs/benchmarks.md, section "Diff"',
+        "govkg diff: the bundled data (store, dumps) and 1M synthetic triples vs a changed copy",
+    ),
+    Benchmark(
         "memory",
         "memory_bench.py",
         'docs/benchmarks.md, section "Memory"',

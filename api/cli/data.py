@@ -78,11 +78,14 @@ def build(
         path = store_path(store)
         # Refused before compiling, not only at the swap: a writable server holds the store.
         check_no_writer(path, "rebuild the store")
-        report = build_store(
-            path,
-            data if data is not None else DATA_DIR,
-            progress=lambda msg: err_console.print(f"  {msg}", style="dim"),
-        )
+        from govkg.graph.diff.history import recording_build
+
+        with recording_build(path):  # appends what changed to <store>.changes.jsonl
+            report = build_store(
+                path,
+                data if data is not None else DATA_DIR,
+                progress=lambda msg: err_console.print(f"  {msg}", style="dim"),
+            )
         out_console.print(
             f"built {path}: {report.sources} sources, {report.statements} statements, "
             f"{report.triples:,} triples in {report.graphs} graphs ({report.seconds:.1f} s)",

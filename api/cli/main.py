@@ -16,6 +16,7 @@ from pathlib import Path
 
 import typer
 from govkg.api.cli.analysis import register as register_analysis
+from govkg.api.cli.changes import register as register_changes
 from govkg.api.cli.common import configure, handled
 from govkg.api.cli.data import register as register_data
 from govkg.api.cli.draft import register as register_draft
@@ -91,6 +92,7 @@ register_analysis(app)
 register_viz(app)
 register_import(app)
 register_draft(app)
+register_changes(app)
 
 
 #: The remote-backend options: global, but accepted after the command too

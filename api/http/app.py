@@ -15,7 +15,18 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
-from govkg.api.http import analysis, dataset, docs_page, gsp, pages, problems, rest, sparql, viz
+from govkg.api.http import (
+    analysis,
+    changes,
+    dataset,
+    docs_page,
+    gsp,
+    pages,
+    problems,
+    rest,
+    sparql,
+    viz,
+)
 from govkg.api.http.security import BodyLimitMiddleware
 from govkg.api.http.state import AppState
 from govkg.api.settings import Settings
@@ -69,6 +80,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(dataset.router)
     app.include_router(analysis.router)
     app.include_router(viz.router)
+    app.include_router(changes.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
