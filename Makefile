@@ -9,7 +9,7 @@ STORE  ?= .govkg/store
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve build test lint format bench clean install install-test system-deps
+.PHONY: serve build test lint format bench screenshots clean install install-test system-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ lint: install-test
 format: install-test
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Screenshots of every kind of page into docs/screenshots/ (docs/pages.md shows them).
+screenshots: install-test
+	$(BIN)/python scripts/screenshots.py
 
 bench: install-test
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

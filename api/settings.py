@@ -46,6 +46,8 @@ class Settings:
     - ``access_log``: one log line per request (off by default: it costs ~10% of throughput).
     - ``viz_max_nodes``: the most nodes ``GET /viz`` draws (a request's ``max_nodes`` can only
       lower it); bigger drawings get a 400 problem suggesting a filter.
+    - ``base_url`` (``GOVKG_BASE_URL``): the IRI prefix this server dereferences (``/id/...``,
+      ``/graph/...``) and rewrites to local links on its pages (api/http/pages.py).
     """
 
     store: Path = DEFAULT_STORE
@@ -62,6 +64,7 @@ class Settings:
     remote: RemoteConfig | None = None
     viz_max_nodes: int = 5000
     access_log: bool = False
+    base_url: str = "https://w3id.org/govkg/"
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -109,6 +112,8 @@ class Settings:
             s = replace(s, access_log=True)
         if env.get("GOVKG_VIZ_MAX_NODES"):
             s = replace(s, viz_max_nodes=_positive_int("GOVKG_VIZ_MAX_NODES", env))
+        if env.get("GOVKG_BASE_URL"):
+            s = replace(s, base_url=env["GOVKG_BASE_URL"].strip())
         return s
 
     @property

@@ -124,8 +124,13 @@ def render_graph_page(
     depth: int = 2,
     max_nodes: int = DEFAULT_MAX_NODES,
     source_titles: Mapping[str, Mapping[str, Any]] | None = None,
+    page_base: str | None = None,
+    views: list[dict[str, str]] | None = None,
 ) -> str:
     """The complete HTML page for ``g``, or for ``focus``'s neighbourhood when ``focus`` is given.
+
+    ``page_base`` (served pages only) is the IRI base whose nodes link to their entity page
+    (``/page/...``); ``views`` are links to the other views (``{"href", "label"}``).
 
     ``centrality`` sizes nodes, ``coverage`` marks models by review coverage (uncovered ones get
     a red fill and ring), ``source_titles`` maps source or named-graph IRIs to
@@ -139,6 +144,8 @@ def render_graph_page(
         view, positions, centrality=centrality, coverage=coverage, source_titles=source_titles
     )
     payload = _payload(el, title, focus=focus, mode="graph", coverage=coverage)
+    payload["pageBase"] = page_base
+    payload["views"] = views or []
     return _render(payload, title)
 
 

@@ -261,6 +261,9 @@ def serve(
     default_graph: str | None = typer.Option(
         None, "--default-graph", help="union (default) or separate."
     ),
+    base_url: str | None = typer.Option(
+        None, "--base-url", help="IRI base served as local pages (https://w3id.org/govkg/)."
+    ),
 ) -> None:
     """Serve the SPARQL endpoint, REST API and web pages.
 
@@ -286,6 +289,7 @@ def serve(
             ("token", token),
             ("workers", workers),
             ("default_graph", default_graph),
+            ("base_url", base_url),
         ):
             if value is not None:
                 changes[key] = value

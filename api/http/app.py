@@ -15,7 +15,18 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
-from govkg.api.http import analysis, changes, docs_page, gsp, problems, rest, sparql, viz
+from govkg.api.http import (
+    analysis,
+    changes,
+    dataset,
+    docs_page,
+    gsp,
+    pages,
+    problems,
+    rest,
+    sparql,
+    viz,
+)
 from govkg.api.http.security import BodyLimitMiddleware
 from govkg.api.http.state import AppState
 from govkg.api.settings import Settings
@@ -64,7 +75,9 @@ def create_app(settings: Settings) -> FastAPI:
     docs_page.install(app)
     app.include_router(sparql.router)
     app.include_router(gsp.router)
+    app.include_router(pages.router)  # before rest: its /ontology negotiates every format
     app.include_router(rest.router)
+    app.include_router(dataset.router)
     app.include_router(analysis.router)
     app.include_router(viz.router)
     app.include_router(changes.router)

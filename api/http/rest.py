@@ -172,6 +172,8 @@ async def entity(entity_id: str, request: Request) -> Response:
         raise InputError(f"entity id {entity_id!r} is not valid (letters, digits, . _ -)")
     state = state_of(request)
     media = negotiation.negotiate(request.headers.get("accept"), ("application/json", "text/html"))
+    if media == "text/html":  # people read the entity page (api/http/pages.py)
+        return Response(status_code=303, headers={"Location": f"/page/id/{entity_id}"})
     iri = str(entity_iri(entity_id))
     query = read_sparql("govkg.api.http", "queries", "entity_facts.rq")
     outcome = await state.pool.run(

@@ -14,6 +14,7 @@ from govkg.graph.store.formats import format_for_media_type
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 FORMATS = "http://www.w3.org/ns/formats/"
+SEE_ALSO = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso")
 
 _FORMAT_IRIS = {
     "application/sparql-results+json": FORMATS + "SPARQL_Results_JSON",
@@ -53,6 +54,8 @@ def describe(settings: Settings, endpoint: str) -> list[ox.Triple]:
             ox.NamedNode("http://www.w3.org/ns/entailment/Simple"),
         ),
     ]
+    void = ox.NamedNode(endpoint.rsplit("/sparql", 1)[0] + "/.well-known/void")  # VoID, DCAT
+    triples.append(ox.Triple(service, SEE_ALSO, void))
     if settings.token:
         triples.append(ox.Triple(service, _sd("supportedLanguage"), _sd("SPARQL11Update")))
     if settings.default_graph == "union":

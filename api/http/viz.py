@@ -22,10 +22,24 @@ from govkg.graph.errors import InputError
 from govkg.viz.render import render_page
 from starlette.responses import HTMLResponse
 
+
+def served_view(request: Request, snap, view: str | None, req: VizRequest):  # type: ignore[no-untyped-def]
+    """The views /viz draws itself, with node links to entity pages (govkg.viz.served)."""
+    from govkg.api.http.pages import base_of
+    from govkg.graph.analysis.service import today
+    from govkg.viz.served import render_view
+
+    return render_view(
+        snap, view=view, focus=req.focus, depth=req.depth, as_of=req.as_of,
+        max_nodes=req.max_nodes, page_base=base_of(request), today=today(),
+    )  # fmt: skip
+
+
 router = APIRouter(tags=["Visualisation"])
 
 #: Query parameters of /viz itself; any other parameter is a parameter of ``question``.
 VIZ_PARAMS = {
+    "view",
     "focus",
     "depth",
     "question",
@@ -44,7 +58,10 @@ PAGE_CSP = (
 @router.get(
     "/viz",
     summary="Interactive graph page (self-contained HTML)",
-    description="Draws the whole graph, or one of: an entity's neighbourhood (`focus`, `depth`), "
+    description="Opens on a story: the founding article's actors and their relations "
+    "(`view=story`, the default); `view=coverage` draws open-weights models by developer "
+    "coloured by verdict, `view=all` the whole graph. Nodes link to their entity pages. Or one "
+    "of: an entity's neighbourhood (`focus`, `depth`), "
     "a named question's result (`question`, its parameters as further query parameters, e.g. "
     "`/viz?question=models-by-developer&developer=meta`; it runs in a query worker with the "
     "server's time limit, lowered by `timeout`, and row cap), the models outside review "
@@ -68,6 +85,7 @@ PAGE_CSP = (
 )
 async def viz_page(
     request: Request,
+    view: str | None = Query(None, description="story (default), coverage or all."),
     focus: str | None = Query(None, description="Entity id, IRI or label.", examples=["meta"]),
     depth: int | None = Query(
         None, ge=0, le=10, description="Hops around focus (default 2) or a question's result (1)."
@@ -113,7 +131,10 @@ async def viz_page(
         outcome = await state.pool.run(Job(kind="question", name=question, params=params), timeout)
         answer = answer_iris(outcome.rows)
     snap = await snapshot(request)
-    page = await state.read(lambda store: render_page(store, snap, req, answer=answer))
+    if not (question or coverage_gap or scenario):  # story, coverage, focus, all: viz/served.py
+        page = await state.read(lambda _: served_view(request, snap, view, req))
+    else:
+        page = await state.read(lambda store: render_page(store, snap, req, answer=answer))
     return HTMLResponse(
         page.html,
         headers={

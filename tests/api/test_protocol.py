@@ -205,12 +205,14 @@ def test_query_page_is_offline(live_server: LiveServer) -> None:
     assert page.status_code == 200
     assert "<textarea" in page.text
     static = Path(__file__).resolve().parents[2] / "api" / "http" / "static"
-    texts = [page.text] + [p.read_text() for p in static.iterdir()]
+    texts = [page.text] + [p.read_text() for p in static.rglob("*") if p.is_file()]
     for text in texts:
         # No resource is loaded from another host: no http(s) URL in src/href/url()/fetch.
         assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)
         assert not re.search(r"url\(\s*['\"]?(https?:)?//", text)
-    for ref in re.findall(r'(?:src|href)="(static/[^"]+)"', page.text):
+    refs = re.findall(r'(?:src|href)="/?(static/[^"]+)"', page.text)
+    assert refs
+    for ref in refs:
         assert httpx.get(f"{live_server.url}/{ref}").status_code == 200
 
 

@@ -32,15 +32,16 @@ def test_query_page_runs_offline(live_server: LiveServer) -> None:
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(live_server.sparql)
             assert page.locator("#examples option").count() >= 2
-            page.fill(
-                "#query",
+            page.wait_for_function("window.govkgEditor !== undefined")
+            page.evaluate(
+                "q => govkgEditor.setValue(q)",
                 "SELECT ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }",
             )
             page.click("#run")
             page.wait_for_selector("#results table tbody tr")
             cells = set(page.locator("#results td").all_inner_texts())
             assert {"Meta", "Llama 2", "NIST"} <= cells
-            page.fill("#query", "SELECT ?x WHERE { ?x }")
+            page.evaluate("q => govkgEditor.setValue(q)", "SELECT ?x WHERE { ?x }")
             page.click("#run")
             page.wait_for_selector("#status.error")
             assert "400" in page.inner_text("#status")

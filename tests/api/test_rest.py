@@ -61,7 +61,12 @@ def test_entity_json_and_html(live_server: LiveServer) -> None:
     sourced = [f for f in doc["facts"] if f["graph"].endswith("src-one")]
     assert sourced and all(f["source"] == "https://w3id.org/govkg/source/src-one" for f in sourced)
     assert all(f["sourceTitle"] == "An example source" for f in sourced)
-    page = httpx.get(f"{live_server.url}/entities/llama-2", headers={"Accept": "text/html"})
+    page = httpx.get(
+        f"{live_server.url}/entities/llama-2",
+        headers={"Accept": "text/html"},
+        follow_redirects=True,
+    )
+    assert page.url.path == "/page/id/llama-2"
     assert page.headers["content-type"].startswith("text/html")
     assert "Llama 2" in page.text and "An example source" in page.text
 

@@ -14,6 +14,16 @@
   var visible = new Set();
 
   var nodes = new vis.DataSet(data.nodes);
+  // on a small drawing, statements and sources (long sentences and titles) label on hover only,
+  // so the fit below frames the actors and their names stay readable
+  var STATEMENT_KINDS = { Participation: 1, RegulatoryAction: 1, Claim: 1, StanceAttribution: 1,
+    Statement: 1, ModelRelease: 1, ModelEvaluation: 1, Scenario: 1, OrganisationChange: 1,
+    Source: 1 };
+  var SMALL = data.nodes.length <= 300;
+  if (SMALL) {
+    nodes.update(data.nodes.filter(function (n) { return STATEMENT_KINDS[n.kind]; })
+      .map(function (n) { return { id: n.id, font: { size: 0 } }; }));
+  }
   var edges = new vis.DataSet(data.edges);
 
   function nodeShown(n) {
@@ -148,6 +158,13 @@
     kind.style.background = kindColour[n.kind] || "#777";
     box.appendChild(kind);
     box.appendChild(text("div", n.id, "gk-iri"));
+    if (data.pageBase && n.id.indexOf(data.pageBase) === 0) {
+      var rest = n.id.slice(data.pageBase.length);
+      var own = text("a", "Open its page");
+      own.href = "/page/" + rest;
+      own.className = "gk-page";
+      box.appendChild(own);
+    }
     if (n.url) {
       var page = text("a", "web page");
       page.href = n.url; page.target = "_blank"; page.rel = "noopener noreferrer";
@@ -222,7 +239,23 @@
   $("gk-search-go").addEventListener("click", function () { search($("gk-search").value); });
 
   /* ---- ready ---- */
+  // views (served pages): links to the story, the coverage view and the whole graph
+  (data.views || []).forEach(function (v) {
+    var a = text("a", v.label);
+    a.href = v.href;
+    if (v.current) a.setAttribute("aria-current", "page");
+    $("gk-views").appendChild(a);
+  });
+  $("gk-views").hidden = !(data.views && data.views.length);
   network.once("afterDrawing", function () {
+    // fitted to the screen, and on a small drawing labels big enough to read at that zoom
+    network.fit({ animation: false });
+    var scale = network.getScale();
+    if (SMALL && scale > 0 && 12 / scale > 14) {
+      var size = Math.min(48, Math.ceil(12 / scale));
+      nodes.update(data.nodes.filter(function (n) { return !STATEMENT_KINDS[n.kind]; })
+        .map(function (n) { return { id: n.id, font: { size: size } }; }));
+    }
     api.ready = true;
     api.readyAt = performance.now();
     $("gk-status").textContent = nodes.length + " nodes, " + edges.length + " edges";
