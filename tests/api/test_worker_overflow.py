@@ -22,8 +22,7 @@ import pyoxigraph as ox
 import pytest
 from govkg.api.runtime.pool import Job, WorkerPool
 from govkg.graph.errors import QueryTimeoutError
-
-from tests.conftest import make_store, start_server
+from support.servers import make_store, start_server
 
 EX = "http://example.org/"
 KEYS = 50

@@ -22,8 +22,7 @@ from pathlib import Path
 import pytest
 from govkg.api.runtime.pool import Job, WorkerPool
 from govkg.graph.errors import QueryTimeoutError, StoreError
-
-from tests.conftest import make_store
+from support.servers import make_store
 
 EX = "http://example.org/"
 #: Keys 0..KEYS-1, each with its own value and a run of ``i % 7`` extra items.

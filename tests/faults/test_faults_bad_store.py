@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from faultkit import GOVKG, PYTHON, govkg
+from support.faults import GOVKG, PYTHON, govkg
 
 EXTRA = "<https://example.org/a> <https://example.org/p> <https://example.org/b> .\n"
 

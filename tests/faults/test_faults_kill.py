@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from faultkit import GOVKG, fingerprint, govkg, kill_after, per_graph, without_graph
+from support.faults import GOVKG, fingerprint, govkg, kill_after, per_graph, without_graph
 
 EPOCH_CSV = (
     Path(__file__).resolve().parents[2].parent / "shared" / "data" / "epoch" / "all-ml-systems.csv"

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from faultkit import GOVKG, ROOT, free_port, govkg, rss_mb, wait_for
+from support.faults import GOVKG, ROOT, free_port, govkg, rss_mb, wait_for
 
 LOAD_SECONDS = 15
 CLIENTS = 16

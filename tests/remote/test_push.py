@@ -47,14 +47,14 @@ def test_update_fallback_batches_and_replaces(servers, pushed) -> None:
     assert remote.quad_count(graph) == 0
 
 
-def test_cli_push_reports_verified_counts(servers, built_store) -> None:
+def test_cli_push_reports_verified_counts(servers, bundled_store) -> None:
     proc = subprocess.run(
         [
             sys.executable,
             "-m",
             "govkg.api.cli.main",
             "--store",
-            str(built_store),
+            str(bundled_store),
             "--endpoint",
             servers.urls["OXIGRAPH_ENDPOINT"],
             "push",
@@ -107,11 +107,11 @@ def test_cli_stats_and_export_over_remote(servers, pushed, local_store, tmp_path
 
 
 @pytest.mark.parametrize("backend", ["virtuoso", "oxigraph"])
-def test_analysis_same_over_remote(servers, pushed, built_store, backend) -> None:
+def test_analysis_same_over_remote(servers, pushed, bundled_store, backend) -> None:
     """`analyze coverage` reads the projection through the backend: same table either way."""
     key = "VIRTUOSO_ENDPOINT" if backend == "virtuoso" else "OXIGRAPH_ENDPOINT"
     runs = []
-    for where in (["--store", str(built_store)], ["--endpoint", servers.urls[key]]):
+    for where in (["--store", str(bundled_store)], ["--endpoint", servers.urls[key]]):
         proc = subprocess.run(
             [
                 sys.executable,

@@ -14,7 +14,7 @@ from govkg.graph import curated, projection
 from govkg.graph.analysis import coverage, pagerank
 from govkg.graph.store.embedded import Store
 from govkg.viz import coverage_gap_subgraph, render_graph_page
-from viz_browser import counts, node_point, open_page
+from support.browser import counts, node_point, open_page
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 from govkg.graph.build import build_store
-from viz_browser import Watch, counts
-
-from tests.conftest import LiveServer, start_server
+from support.browser import Watch, counts
+from support.servers import LiveServer, start_server
 
 pytestmark = pytest.mark.browser
 

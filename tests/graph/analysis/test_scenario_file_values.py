@@ -14,12 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import httpx
 import pytest
 from govkg.graph.analysis import parse_scenario
 from govkg.graph.errors import InputError
-
-from tests.conftest import start_server
+from support.servers import http, in_process_server
 
 ROOT = Path(__file__).resolve().parents[3]
 GOVKG = Path(sys.executable).parent / "govkg"
@@ -87,8 +85,8 @@ def test_cli_reports_the_bad_date_without_a_traceback(tmp_path: Path) -> None:
 
 
 def test_http_answers_400_with_the_located_problem(tmp_path: Path) -> None:
-    with start_server(tmp_path / "store") as server:
-        r = httpx.post(
+    with in_process_server(tmp_path / "store") as server:
+        r = http.post(
             server.url + "/analysis/scenario",
             content=BAD_DATE.encode(),
             headers={"Content-Type": "application/yaml"},
