@@ -48,17 +48,24 @@ def bundled_store_copy(bundled_store: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def bundled_memory_store() -> ox.Store:
+def compiled_data():  # -> govkg.graph.curated.CompiledData
+    """The bundled curated data (``graph/data``) compiled once per run; tests only read it."""
+    from govkg.graph.curated import compile_data
+
+    return compile_data()
+
+
+@pytest.fixture(scope="session")
+def bundled_memory_store(compiled_data) -> ox.Store:  # type: ignore[no-untyped-def]
     """The bundled curated data compiled once per run into an in-memory pyoxigraph store.
 
     The ontology goes into its own graph, as ``govkg build`` puts it, so class and concept
     hierarchies (``rdfs:subClassOf``, ``skos:broader``) can be followed. Tests only read it.
     """
-    from govkg.graph.curated import compile_data
     from govkg.ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
 
     st = ox.Store()
-    st.extend(compile_data().iter_quads())
+    st.extend(compiled_data.iter_quads())
     st.load(
         path=str(ONTOLOGY_FILE),
         format=ox.RdfFormat.TURTLE,

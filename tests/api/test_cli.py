@@ -206,7 +206,7 @@ def test_export_and_stats(store: Path, tmp_path: Path) -> None:
 
 def test_bundled_data_llama_unreviewed_gpt4o_not(bundled_store: Path) -> None:
     # The session's bundled store is what `govkg build` writes (same build_store); the command
-    # itself is run, as a subprocess, by tests/faults (test_faults_bad_store, test_faults_kill).
+    # itself is run, as a subprocess, by tests/faults/test_faults_kill.py.
     r = invoke("ask", "open-weights-without-review", "--format", "json", store=bundled_store)
     assert r.returncode == 0, r.stderr
     labels = [row["label"] for row in json.loads(r.stdout)["rows"]]

@@ -1,9 +1,8 @@
-"""``/analysis/*`` and ``/viz`` over HTTP: a real uvicorn on 127.0.0.1 over the bundled data.
+"""``/analysis/*`` and ``/viz`` over HTTP (the app in-process) over the bundled data.
 
-The store is built once for the module from ``graph/data`` with ``govkg.graph.build.build_store``,
-so
-the answers are checked against what the analyses compute on the same projection, not against
-numbers written into the test.
+The store is the session's bundled store (tests/conftest.py, built from ``graph/data`` with
+``govkg.graph.build.build_store``), so the answers are checked against what the analyses
+compute on the same projection, not against numbers written into the test.
 """
 
 from __future__ import annotations
@@ -16,20 +15,12 @@ from pathlib import Path
 import httpx
 import pytest
 from govkg.graph.analysis import coverage, run_scenario
-from govkg.graph.build import build_store
 from govkg.graph.projection import project
 from govkg.graph.store.embedded import Store
 from support.servers import LiveServer, http, in_process_server
 
 ID = "https://w3id.org/govkg/id/"
 AS_OF = "2026-11-28"
-
-
-@pytest.fixture(scope="module")
-def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("analysis") / "store"
-    build_store(path)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -213,14 +204,8 @@ def test_viz_max_nodes_setting_from_env() -> None:
         Settings.from_env({"GOVKG_VIZ_MAX_NODES": "lots"})
 
 
-def test_a_write_through_the_api_is_seen_by_the_next_analysis(
-    bundled_store: Path, tmp_path: Path
-) -> None:
-    import shutil
-
-    copy = tmp_path / "store"
-    shutil.copytree(bundled_store, copy)
-    with in_process_server(copy, data=None, token="secret-token") as live:
+def test_a_write_through_the_api_is_seen_by_the_next_analysis(bundled_store_copy: Path) -> None:
+    with in_process_server(bundled_store_copy, data=None, token="secret-token") as live:
         before = get(live, "/analysis/coverage", as_of=AS_OF).json()
         assert ID + "cache-probe-model" not in {m["model"] for m in before["models"]}
         update = (

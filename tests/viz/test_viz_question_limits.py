@@ -15,7 +15,6 @@ from pathlib import Path
 import httpx
 import pytest
 from govkg.graph.analysis.service import Snapshot, VizRequest, render_page
-from govkg.graph.build import build_store
 from govkg.graph.store.embedded import Store
 from support.servers import LiveServer, http, in_process_server
 
@@ -23,10 +22,9 @@ QUESTION = {"question": "models-by-developer", "developer": "meta"}
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("viz-limits") / "store"
-    build_store(path)
-    return path
+def store(bundled_store: Path) -> Path:
+    """The session's bundled store (tests/conftest.py); the servers here only read it."""
+    return bundled_store
 
 
 @pytest.fixture(scope="module")
