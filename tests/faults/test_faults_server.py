@@ -20,7 +20,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from support.faults import GOVKG, ROOT, free_port, govkg, rss_mb, wait_for
+from support.faults import GOVKG, ROOT, govkg, rss_mb, wait_for
+from support.servers import free_port
 
 LOAD_SECONDS = 15
 CLIENTS = 16
