@@ -36,7 +36,7 @@ system-deps:
 	@bash scripts/install-system-deps.sh
 
 # As root, system-deps installs what the suites need, so a missing component then fails the run
-# (tests/system.py) instead of skipping a whole suite unnoticed.
+# (tests/support/system.py) instead of skipping a whole suite unnoticed.
 test: install-test system-deps
 	GOVKG_TEST_REQUIRE_SYSTEM=$$( [ "$$(id -u)" = 0 ] && echo 1 || echo 0 ) \
 		$(BIN)/python -m pytest $(PYTEST_ARGS)

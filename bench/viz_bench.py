@@ -1,7 +1,7 @@
 """Benchmark: how long visualisation pages take to build and to become interactive in Chromium.
 
 For synthetic graphs of 500, 5,000 and 20,000 nodes (the projection's schema, see
-tests/viz/viz_synthetic.py) it measures, in one run:
+tests/support/synthetic.py) it measures, in one run:
 
 * build: ``render_graph_page`` in Python (layout included), and the page size;
 * time to interactive: from navigation start to vis-network's first drawn frame, read from
@@ -27,12 +27,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "viz")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from govkg.viz import render_graph_page  # noqa: E402
 from govkg.viz.layout import compute_layout  # noqa: E402
-from viz_browser import chromium_missing_reason, launch, serve_directory  # noqa: E402
-from viz_synthetic import synthetic_graph  # noqa: E402
+from support.browser import chromium_missing_reason, launch, serve_directory  # noqa: E402
+from support.synthetic import synthetic_graph  # noqa: E402
 
 DOC = ROOT / "docs" / "benchmarks.md"
 HEADING = "## Visualisation"

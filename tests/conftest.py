@@ -1,131 +1,145 @@
-"""Shared fixtures: a real uvicorn server on a free loopback port over a real store in a tmp dir.
+"""Fixtures every test folder shares: the bundled store, and the HTTP app over the sample data.
 
-Other test folders use them too: ``live_server`` (read-only, union default graph, sample data)
-is session-wide; ``start_server(path, data=..., **settings)`` is a context manager for tests
-that need their own settings (a token, a short timeout, ``separate`` mode).
+Helpers that are not fixtures (server context managers, the CLI runners, browser and fault
+helpers) live in the plain package ``tests/support`` (imported as ``support.x``; pytest puts
+``tests/`` on ``sys.path``, see ``pythonpath`` in pyproject.toml). tests/README.md says which
+fixture or helper to reach for.
+
+Why session scope: the bundled curated data compiles and loads in seconds, and the app starts a
+pool of worker processes; doing either once per run instead of once per module is most of what
+keeps the suite fast. Session fixtures are read-only: a test that writes takes a copy
+(``bundled_store_copy``) or its own server.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
-import socket
-import threading
-import time
+import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
-import uvicorn
-from fastapi import FastAPI
-from govkg.api.http.app import create_app
-from govkg.api.settings import Settings
-from govkg.graph.store.embedded import Store
-
-#: A small govkg-shaped dataset (TriG) used by the API tests.
-SAMPLE_TRIG = """
-@prefix gk: <https://w3id.org/govkg/ontology#> .
-@prefix gkid: <https://w3id.org/govkg/id/> .
-@prefix gkg: <https://w3id.org/govkg/graph/> .
-@prefix gksrc: <https://w3id.org/govkg/source/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-
-gkg:entities {
-  gkid:meta a gk:Developer ; rdfs:label "Meta" .
-  gkid:llama-2 a gk:AIModel ; rdfs:label "Llama 2" .
-  gkid:nist a gk:Agency ; rdfs:label "NIST" .
-}
-gkg:src-one {
-  gkg:src-one a gk:SourceGraph ; gk:graphOf gksrc:src-one .
-  gksrc:src-one dcterms:title "An example source" .
-  gkid:llama-2 gk:developedBy gkid:meta .
-}
-"""
+from support.servers import SAMPLE_TRIG, LiveServer, in_process_server, start_server
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+@pytest.fixture(scope="session")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled curated data built once per run by ``build_store`` (handle closed).
 
+    Read-only for every test: open it with ``Store.open(path, read_only=True)``, serve it with
+    ``data=None``, or take ``bundled_store_copy`` to write.
+    """
+    from govkg.graph.build import build_store
 
-def make_store(path: Path, data: str = SAMPLE_TRIG, fmt: ox.RdfFormat = ox.RdfFormat.TRIG) -> Path:
-    """Create a store at ``path`` holding ``data``; the handle is closed before returning."""
-    store = Store.open(path)
-    if data:
-        store.oxigraph.load(data.encode(), format=fmt)
-    store.flush()
-    del store
+    path = tmp_path_factory.mktemp("bundled") / "store"
+    build_store(path)
     gc.collect()
     return path
 
 
-@dataclass
-class LiveServer:
-    """A running server: its base URL, settings and app (for white-box checks)."""
-
-    url: str
-    settings: Settings
-    app: FastAPI
-
-    @property
-    def sparql(self) -> str:
-        """The SPARQL endpoint URL."""
-        return f"{self.url}/sparql"
+@pytest.fixture
+def bundled_store_copy(bundled_store: Path, tmp_path: Path) -> Path:
+    """A private copy of :func:`bundled_store` for a test that writes."""
+    copy = tmp_path / "bundled-store"
+    shutil.copytree(bundled_store, copy)
+    return copy
 
 
-class _ThreadedServer(uvicorn.Server):
-    def install_signal_handlers(self) -> None:  # pragma: no cover - no signals in a thread
-        pass
+@pytest.fixture(scope="session")
+def compiled_data():  # -> govkg.graph.curated.CompiledData
+    """The bundled curated data (``graph/data``) compiled once per run; tests only read it."""
+    from govkg.graph.curated import compile_data
+
+    return compile_data()
 
 
-@contextlib.contextmanager
-def start_server(
-    store_path: Path, *, data: str | None = SAMPLE_TRIG, **overrides
-) -> Iterator[LiveServer]:
-    """Run uvicorn in a thread over a store at ``store_path`` until the block ends."""
-    if data is not None:
-        make_store(store_path, data)
-    port = free_port()
-    base = Settings(store=store_path, host="127.0.0.1", port=port, workers=2)
-    settings = replace(base, **overrides)
-    app = create_app(settings)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = _ThreadedServer(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        if server.started:
-            break
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    try:
-        httpx.get(f"{url}/health", timeout=10).raise_for_status()
-        yield LiveServer(url=url, settings=settings, app=app)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
+@pytest.fixture(scope="session")
+def bundled_memory_store(compiled_data) -> ox.Store:  # type: ignore[no-untyped-def]
+    """The bundled curated data compiled once per run into an in-memory pyoxigraph store.
+
+    The ontology goes into its own graph, as ``govkg build`` puts it, so class and concept
+    hierarchies (``rdfs:subClassOf``, ``skos:broader``) can be followed. Tests only read it.
+    """
+    from govkg.ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
+
+    st = ox.Store()
+    st.extend(compiled_data.iter_quads())
+    st.load(
+        path=str(ONTOLOGY_FILE),
+        format=ox.RdfFormat.TURTLE,
+        to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)),
+    )
+    return st
 
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A read-only server (no token), union default graph, over the sample data."""
+    """The app in-process (no token), union default graph, over the sample data."""
     path = tmp_path_factory.mktemp("live") / "store"
-    with start_server(path) as server:
+    with in_process_server(path) as server:
         yield server
 
 
 @pytest.fixture(scope="session")
 def writable_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """A server with token ``secret-token`` (writes allowed with it)."""
+    """The app in-process with token ``secret-token`` (writes allowed with it)."""
     path = tmp_path_factory.mktemp("writable") / "store"
+    with in_process_server(path, token="secret-token") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def socket_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A real uvicorn server on a loopback port over the sample data (read-only, no token).
+
+    For the tests whose point is the socket: third-party SPARQL clients and the browser.
+    """
+    path = tmp_path_factory.mktemp("socket") / "store"
+    with start_server(path) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def socket_writable_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A real uvicorn server over the sample data with token ``secret-token``."""
+    path = tmp_path_factory.mktemp("socket-writable") / "store"
     with start_server(path, token="secret-token") as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def virtuoso_live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """``govkg serve --endpoint`` (uvicorn) in front of a Virtuoso of its own, sample data.
+
+    ``.virtuoso`` is Virtuoso's own endpoint, to check what reached it without govkg.
+    """
+    with _virtuoso_server(tmp_path_factory.mktemp("virtuoso-read")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def virtuoso_writable_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """As :func:`virtuoso_live_server` with token ``secret-token``, over another Virtuoso.
+
+    Another one so that writes cannot disturb the read tests' counts.
+    """
+    with _virtuoso_server(tmp_path_factory.mktemp("virtuoso-write"), token="secret-token") as s:
+        yield s
+
+
+@contextlib.contextmanager
+def _virtuoso_server(directory: Path, **overrides: str) -> Iterator[LiveServer]:
+    from govkg.graph.store.backend import RemoteConfig
+    from support.remote import start_virtuoso_with, stop_servers
+
+    servers = start_virtuoso_with(directory, SAMPLE_TRIG)
+    try:
+        url = servers.urls["VIRTUOSO_ENDPOINT"]
+        remote = RemoteConfig(url)
+        with start_server(directory / "unused", data=None, remote=remote, **overrides) as server:
+            server.virtuoso = url  # type: ignore[attr-defined]
+            yield server
+    finally:
+        stop_servers(servers)

@@ -1,47 +1,36 @@
 """The ``govkg`` CLI: exit codes, output formats, help, on real stores in temporary directories.
 
-Most tests run the real ``.venv/bin/govkg`` script in a subprocess (what users run); a few use
-typer's CliRunner for speed where only the command logic matters.
+Most tests run the commands in-process (``support.cli.invoke``: typer's CliRunner on the same
+app, the same argument handling as the script); the ``test_script_*`` tests run the installed
+``govkg`` script in a subprocess, where what matters is what a user's shell sees: the exit code,
+no traceback, stdout and stderr kept apart.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from govkg.api.cli.main import app
 from govkg.graph.questions import list_questions
 from govkg.ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
+from support.cli import GOVKG, govkg, invoke
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
-GOVKG = Path(sys.executable).parent / "govkg"
 ID = "https://w3id.org/govkg/id/"
-
-
-def govkg(*args: str, store: Path | None = None, **kw) -> subprocess.CompletedProcess:
-    """Run the installed ``govkg`` script; ``GOVKG_STORE`` points at ``store`` when given."""
-    env = {k: v for k, v in os.environ.items() if k != "GOVKG_STORE"}
-    if store is not None:
-        env["GOVKG_STORE"] = str(store)
-    return subprocess.run(
-        [str(GOVKG), *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120, **kw
-    )
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store loaded through the CLI itself: the question fixture plus the ontology."""
     path = tmp_path_factory.mktemp("cli") / "store"
-    first = govkg("load", str(FIXTURES / "questions.trig"), store=path)
+    first = invoke("load", str(FIXTURES / "questions.trig"), store=path)
     assert first.returncode == 0, first.stderr
     assert "loaded 192 quads" in first.stdout
-    onto = govkg("load", str(ONTOLOGY_FILE), "--graph", str(ONTOLOGY_GRAPH), store=path)
+    onto = invoke("load", str(ONTOLOGY_FILE), "--graph", str(ONTOLOGY_GRAPH), store=path)
     assert onto.returncode == 0, onto.stderr
     return path
 
@@ -50,8 +39,22 @@ def test_script_exists() -> None:
     assert GOVKG.exists(), "install the project (pip install -e .) to get the govkg script"
 
 
+def test_script_exit_codes_and_streams(store: Path) -> None:
+    """The installed script: 0/1/2 exit codes, results on stdout, messages on stderr only."""
+    ok = govkg("ask", "models-by-developer", "-p", "developer=meta", "--format", "csv", store=store)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.startswith("developer,developerLabel,model,label") and ok.stderr == ""
+    error = govkg("ask", "open-weights-without-revue", store=store)
+    assert error.returncode == 1 and error.stdout == ""
+    assert "did you mean open-weights-without-review" in error.stderr
+    usage = govkg("no-such-command", store=store)
+    assert usage.returncode == 2 and usage.stdout == "" and "No such command" in usage.stderr
+    for r in (ok, error, usage):
+        assert "Traceback" not in r.stderr
+
+
 def test_ask_json_on_a_real_store(store: Path) -> None:
-    r = govkg(
+    r = invoke(
         "ask",
         "open-weights-without-review",
         "--param",
@@ -70,7 +73,7 @@ def test_ask_json_on_a_real_store(store: Path) -> None:
 
 
 def test_global_store_option_and_csv(store: Path) -> None:
-    r = govkg(
+    r = invoke(
         "--store",
         str(store),
         "ask",
@@ -87,11 +90,11 @@ def test_global_store_option_and_csv(store: Path) -> None:
 
 
 def test_ask_list_names_every_question(store: Path) -> None:
-    r = govkg("ask", "--list", "--format", "json", store=store)
+    r = invoke("ask", "--list", "--format", "json", store=store)
     assert r.returncode == 0, r.stderr
     names = [q["name"] for q in json.loads(r.stdout)]
     assert names == [q.name for q in list_questions()]
-    table = govkg("ask", "--list", store=store)
+    table = invoke("ask", "--list", store=store)
     assert table.returncode == 0 and "open-weights-without-review" in table.stdout
 
 
@@ -110,19 +113,19 @@ def test_ask_list_names_every_question(store: Path) -> None:
     ],
 )
 def test_exit_codes(store: Path, args: list[str], code: int, fragment: str) -> None:
-    r = govkg(*args, store=store)
+    r = invoke(*args, store=store)
     assert r.returncode == code, (r.stdout, r.stderr)
     assert fragment in r.stderr
     assert "Traceback" not in r.stderr
 
 
 def test_broken_load_leaves_the_store_unchanged(store: Path) -> None:
-    before = govkg(
+    before = invoke(
         "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "json", store=store
     )
-    bad = govkg("load", str(FIXTURES / "broken.nt"), "--graph", "https://e.org/g", store=store)
+    bad = invoke("load", str(FIXTURES / "broken.nt"), "--graph", "https://e.org/g", store=store)
     assert bad.returncode == 1 and "broken.nt:3:49" in bad.stderr
-    after = govkg(
+    after = invoke(
         "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "json", store=store
     )
     assert json.loads(before.stdout) == json.loads(after.stdout)
@@ -209,11 +212,10 @@ def test_export_and_stats(store: Path, tmp_path: Path) -> None:
     assert data["graphs"][str(ONTOLOGY_GRAPH)] == onto
 
 
-def test_bundled_data_llama_unreviewed_gpt4o_not(tmp_path: Path) -> None:
-    store = tmp_path / "store"
-    built = govkg("build", store=store)
-    assert built.returncode == 0, built.stderr[-2000:]
-    r = govkg("ask", "open-weights-without-review", "--format", "json", store=store)
+def test_bundled_data_llama_unreviewed_gpt4o_not(bundled_store: Path) -> None:
+    # The session's bundled store is what `govkg build` writes (same build_store); the command
+    # itself is run, as a subprocess, by tests/faults/test_faults_kill.py.
+    r = invoke("ask", "open-weights-without-review", "--format", "json", store=bundled_store)
     assert r.returncode == 0, r.stderr
     labels = [row["label"] for row in json.loads(r.stdout)["rows"]]
     assert any(label.startswith("Llama") for label in labels), labels

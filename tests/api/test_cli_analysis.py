@@ -1,4 +1,4 @@
-"""``govkg analyze ...`` through the installed script, on a store built from the bundled data.
+"""``govkg analyze ...`` (in-process, see support.cli) on the store built from the bundled data.
 
 Expected values come from running the same analyses in-process on the same store, plus the
 facts of the bundled data the brief names (Llama models uncovered, GPT-4o covered through an
@@ -14,21 +14,18 @@ from pathlib import Path
 
 import pytest
 from govkg.graph.analysis import coverage, run_scenario
-from govkg.graph.build import build_store
 from govkg.graph.projection import project
 from govkg.graph.store.embedded import Store
-
-from tests.api.test_cli import govkg
+from support.cli import invoke
 
 ID = "https://w3id.org/govkg/id/"
 AS_OF = "2026-11-28"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("analyze") / "store"
-    build_store(path)
-    return path
+def store(bundled_store: Path) -> Path:
+    """The session's bundled store (these commands only read it)."""
+    return bundled_store
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +34,7 @@ def graph(store: Path):  # type: ignore[no-untyped-def]
 
 
 def run_json(store: Path, *args: str):  # type: ignore[no-untyped-def]
-    r = govkg("analyze", *args, "--format", "json", store=store)
+    r = invoke("analyze", *args, "--format", "json", store=store)
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout)
 
@@ -52,10 +49,10 @@ def test_coverage_json_matches_the_analysis(store: Path, graph) -> None:  # type
 
 
 def test_coverage_table_filters_by_developer_and_verdict(store: Path) -> None:
-    r = govkg("analyze", "coverage", "--as-of", AS_OF, "--developer", "openai", store=store)
+    r = invoke("analyze", "coverage", "--as-of", AS_OF, "--developer", "openai", store=store)
     assert r.returncode == 0, r.stderr
     assert "GPT-4o" in r.stdout and "Llama" not in r.stdout
-    r = govkg(
+    r = invoke(
         "analyze",
         "coverage",
         "--as-of",
@@ -73,17 +70,17 @@ def test_coverage_table_filters_by_developer_and_verdict(store: Path) -> None:
 
 
 def test_bad_inputs_exit_1_with_a_message(store: Path) -> None:
-    r = govkg("analyze", "coverage", "--as-of", "2025-13-01", store=store)
+    r = invoke("analyze", "coverage", "--as-of", "2025-13-01", store=store)
     assert r.returncode == 1 and "as_of" in r.stderr and "Traceback" not in r.stderr
-    r = govkg("analyze", "coverage", "--verdict", "sort-of", store=store)
+    r = invoke("analyze", "coverage", "--verdict", "sort-of", store=store)
     assert r.returncode == 1 and "sort-of" in r.stderr
-    r = govkg("analyze", "explain", "llama-9000", store=store)
+    r = invoke("analyze", "explain", "llama-9000", store=store)
     assert r.returncode == 1 and "llama-9000" in r.stderr
-    assert govkg("analyze", "coverage", "--format", "xml", store=store).returncode == 2
+    assert invoke("analyze", "coverage", "--format", "xml", store=store).returncode == 2
 
 
 def test_explain_names_the_missing_link(store: Path) -> None:
-    r = govkg("analyze", "explain", "llama-3.1-405b", "--as-of", AS_OF, store=store)
+    r = invoke("analyze", "explain", "llama-3.1-405b", "--as-of", AS_OF, store=store)
     assert r.returncode == 0, r.stderr
     assert "uncovered" in r.stdout
     assert "Meta is party to no testing agreement" in r.stdout
@@ -104,7 +101,7 @@ def test_communities_and_path(store: Path) -> None:
     assert data["communities"] and 0 < data["modularity"] <= 1
     path = run_json(store, "path", "meta", "us-aisi")
     assert path["nodes"][0] == ID + "meta" and path["nodes"][-1] == ID + "us-aisi"
-    r = govkg("analyze", "path", "meta", "us-aisi", store=store)
+    r = invoke("analyze", "path", "meta", "us-aisi", store=store)
     assert r.returncode == 0 and "Meta" in r.stdout
 
 
@@ -126,6 +123,6 @@ def test_scenario_list_and_a_bad_file(store: Path, tmp_path: Path) -> None:
     assert "meta-agrees" in names and "open-weights-exempt" in names
     bad = tmp_path / "bad.yaml"
     bad.write_text("scenario:\n  id: x\n  title: X\nchanges:\n  - add: evaluatoin\n")
-    r = govkg("analyze", "scenario", str(bad), store=store)
+    r = invoke("analyze", "scenario", str(bad), store=store)
     assert r.returncode == 1
     assert f"{bad}:5" in r.stderr

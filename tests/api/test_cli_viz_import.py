@@ -1,17 +1,14 @@
-"""``govkg viz`` and ``govkg import`` through the installed script, on real stores and files."""
+"""``govkg viz`` and ``govkg import`` (in-process, see support.cli) on real stores and files."""
 
 from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
-from govkg.graph.build import build_store
 from govkg.graph.store.embedded import Store
-
-from tests.api.test_cli import govkg
+from support.cli import invoke
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -22,18 +19,15 @@ IMPORT_ECO = "https://w3id.org/govkg/graph/import-ecosystem-graphs"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("viz") / "store"
-    build_store(path)
-    return path
+def built(bundled_store: Path) -> Path:
+    """The session's bundled store (``govkg viz`` only reads it)."""
+    return bundled_store
 
 
 @pytest.fixture
-def store(built: Path, tmp_path: Path) -> Path:
-    """A private copy of the built store, for tests that write."""
-    copy = tmp_path / "store"
-    shutil.copytree(built, copy)
-    return copy
+def store(bundled_store_copy: Path) -> Path:
+    """A private copy of the bundled store, for tests that write."""
+    return bundled_store_copy
 
 
 def page_data(html: str) -> dict:
@@ -56,7 +50,7 @@ def assert_offline(html: str) -> None:
 
 def test_viz_focus_writes_a_self_contained_page(built: Path, tmp_path: Path) -> None:
     out = tmp_path / "meta.html"
-    r = govkg("viz", "-o", str(out), "--focus", "meta", "--depth", "1", store=built)
+    r = invoke("viz", "-o", str(out), "--focus", "meta", "--depth", "1", store=built)
     assert r.returncode == 0, r.stderr
     html = out.read_text(encoding="utf-8")
     assert_offline(html)
@@ -70,29 +64,29 @@ def test_viz_focus_writes_a_self_contained_page(built: Path, tmp_path: Path) -> 
 
 def test_viz_coverage_gap_and_scenario_pages(built: Path, tmp_path: Path) -> None:
     gap = tmp_path / "gap.html"
-    r = govkg("viz", "-o", str(gap), "--coverage-gap", "--as-of", "2026-11-28", store=built)
+    r = invoke("viz", "-o", str(gap), "--coverage-gap", "--as-of", "2026-11-28", store=built)
     assert r.returncode == 0, r.stderr
     nodes = page_data(gap.read_text(encoding="utf-8"))["nodes"]
     assert any(n.get("cov") == "uncovered" for n in nodes)
     what_if = tmp_path / "what-if.html"
-    r = govkg("viz", "-o", str(what_if), "--scenario", "meta-agrees", store=built)
+    r = invoke("viz", "-o", str(what_if), "--scenario", "meta-agrees", store=built)
     assert r.returncode == 0, r.stderr
     assert page_data(what_if.read_text(encoding="utf-8"))["mode"] == "scenario"
 
 
 def test_viz_refuses_too_many_nodes_and_writes_nothing(built: Path, tmp_path: Path) -> None:
     out = tmp_path / "big.html"
-    r = govkg("viz", "-o", str(out), "--max-nodes", "10", store=built)
+    r = invoke("viz", "-o", str(out), "--max-nodes", "10", store=built)
     assert r.returncode == 1
     assert "more than the visualisation limit of 10" in r.stderr
     assert not out.exists()
-    r = govkg("viz", "-o", str(out), "--focus", "meta", "--coverage-gap", store=built)
+    r = invoke("viz", "-o", str(out), "--focus", "meta", "--coverage-gap", store=built)
     assert r.returncode == 1 and "only one of" in r.stderr
 
 
 def test_viz_question_result(built: Path, tmp_path: Path) -> None:
     out = tmp_path / "q.html"
-    r = govkg(
+    r = invoke(
         "viz",
         "-o",
         str(out),
@@ -114,7 +108,7 @@ def graph_size(store: Path, graph: str) -> int:
 def test_import_epoch_real_file(store: Path) -> None:
     if not EPOCH_CSV.is_file():
         pytest.skip(f"real Epoch AI data not found at {EPOCH_CSV} (see docs/importers.md)")
-    r = govkg("import", "epoch", str(EPOCH_CSV), store=store)
+    r = invoke("import", "epoch", str(EPOCH_CSV), store=store)
     assert r.returncode == 0, r.stderr
     assert "Epoch AI: read" in r.stdout and "imported" in r.stdout
     quads = int(re.search(r"\((\d+) triples\)", r.stdout)[1])
@@ -124,7 +118,7 @@ def test_import_epoch_real_file(store: Path) -> None:
 def test_import_ecosystem_graphs_real_folder(store: Path) -> None:
     if not (ECOSYSTEM_DIR / "assets").is_dir():
         pytest.skip(f"real Ecosystem Graphs data not found at {ECOSYSTEM_DIR} (docs/importers.md)")
-    r = govkg("import", "ecosystem-graphs", str(ECOSYSTEM_DIR), store=store)
+    r = invoke("import", "ecosystem-graphs", str(ECOSYSTEM_DIR), store=store)
     assert r.returncode == 0, r.stderr
     quads = int(re.search(r"\((\d+) triples\)", r.stdout)[1])
     assert quads > 0 and graph_size(store, IMPORT_ECO) == quads
@@ -140,12 +134,12 @@ MESSY_CSV = (
 def test_import_messy_file_strict_and_lenient(store: Path, tmp_path: Path) -> None:
     messy = tmp_path / "messy.csv"
     messy.write_text(MESSY_CSV, encoding="utf-8")
-    strict = govkg("import", "epoch", str(messy), "--strict", store=store)
+    strict = invoke("import", "epoch", str(messy), "--strict", store=store)
     assert strict.returncode == 1
     assert f"{messy}:3" in strict.stderr and "Bad-2" in strict.stderr
     assert "Publication date" in strict.stderr and "Traceback" not in strict.stderr
     assert graph_size(store, IMPORT_EPOCH) == 0, "strict failure writes nothing"
-    lenient = govkg("import", "epoch", str(messy), store=store)
+    lenient = invoke("import", "epoch", str(messy), store=store)
     assert lenient.returncode == 0, lenient.stderr
     assert "skipped 1 records" in lenient.stdout and "Bad-2" in lenient.stdout
     assert graph_size(store, IMPORT_EPOCH) > 0
@@ -162,7 +156,7 @@ def test_import_messy_ecosystem_folder_strict(store: Path, tmp_path: Path) -> No
         "- type: model\n  name: Acme-7B\n  organization: Acme AI\n  created_date: 2022\n",
         encoding="utf-8",
     )
-    r = govkg("import", "ecosystem-graphs", str(folder), "--strict", store=store)
+    r = invoke("import", "ecosystem-graphs", str(folder), "--strict", store=store)
     assert r.returncode == 1
     assert "acme.yaml:" in r.stderr and "Acme-7B" in r.stderr and "created_date" in r.stderr
     assert graph_size(store, IMPORT_ECO) == 0

@@ -10,17 +10,16 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
-
-from tests.conftest import LiveServer
-from tests.system import unavailable
+from support.servers import LiveServer
+from support.system import unavailable
 
 LABEL = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
 LABELS_QUERY = "SELECT ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label }"
 CLIENTS_DIR = Path(__file__).resolve().parents[1] / "clients"
 
 
-def test_sparqlwrapper_select_and_construct(live_server: LiveServer) -> None:
-    sw = SPARQLWrapper(live_server.sparql)
+def test_sparqlwrapper_select_and_construct(socket_server: LiveServer) -> None:
+    sw = SPARQLWrapper(socket_server.sparql)
     sw.setQuery(LABELS_QUERY)
     sw.setReturnFormat(JSON)
     rows = sw.query().convert()["results"]["bindings"]
@@ -28,7 +27,7 @@ def test_sparqlwrapper_select_and_construct(live_server: LiveServer) -> None:
     sw.setMethod("POST")
     rows = sw.query().convert()["results"]["bindings"]
     assert len(rows) == 3
-    sw = SPARQLWrapper(live_server.sparql)
+    sw = SPARQLWrapper(socket_server.sparql)
     sw.setQuery("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
     sw.setReturnFormat(TURTLE)
     data = sw.query().convert()
@@ -36,20 +35,20 @@ def test_sparqlwrapper_select_and_construct(live_server: LiveServer) -> None:
     assert (URIRef("https://w3id.org/govkg/id/meta"), LABEL, Literal("Meta")) in g
 
 
-def test_sparqlwrapper_update_with_token(writable_server: LiveServer) -> None:
-    sw = SPARQLWrapper(writable_server.sparql)
+def test_sparqlwrapper_update_with_token(socket_writable_server: LiveServer) -> None:
+    sw = SPARQLWrapper(socket_writable_server.sparql)
     sw.setMethod("POST")
     sw.addCustomHttpHeader("Authorization", "Bearer secret-token")
     sw.setQuery("INSERT DATA { GRAPH <http://example.org/sw> { <http://e/s> <http://e/p> 'x' } }")
     sw.query()
-    check = SPARQLWrapper(writable_server.sparql)
+    check = SPARQLWrapper(socket_writable_server.sparql)
     check.setQuery("ASK { GRAPH <http://example.org/sw> { <http://e/s> ?p ?o } }")
     check.setReturnFormat(JSON)
     assert check.query().convert()["boolean"] is True
 
 
-def test_rdflib_sparqlstore(live_server: LiveServer) -> None:
-    store = SPARQLStore(live_server.sparql)
+def test_rdflib_sparqlstore(socket_server: LiveServer) -> None:
+    store = SPARQLStore(socket_server.sparql)
     graph = Graph(store=store)
     labels = {str(row[0]) for row in graph.query(LABELS_QUERY)}
     assert labels == {"Meta", "Llama 2", "NIST"}
@@ -58,10 +57,10 @@ def test_rdflib_sparqlstore(live_server: LiveServer) -> None:
     assert [str(t[2]) for t in triples] == ["Meta"]
 
 
-def test_rdflib_update_store(writable_server: LiveServer) -> None:
+def test_rdflib_update_store(socket_writable_server: LiveServer) -> None:
     store = SPARQLUpdateStore(
-        writable_server.sparql,
-        writable_server.sparql,
+        socket_writable_server.sparql,
+        socket_writable_server.sparql,
         headers={"Authorization": "Bearer secret-token"},
     )
     graph = Graph(store=store, identifier=URIRef("http://example.org/rdflib"))
@@ -87,10 +86,10 @@ def _comunica() -> Path:
     return binary
 
 
-def test_comunica(live_server: LiveServer) -> None:
+def test_comunica(socket_server: LiveServer) -> None:
     binary = _comunica()
     proc = subprocess.run(
-        [str(binary), f"sparql@{live_server.sparql}", LABELS_QUERY, "-t", "application/json"],
+        [str(binary), f"sparql@{socket_server.sparql}", LABELS_QUERY, "-t", "application/json"],
         capture_output=True,
         text=True,
         timeout=120,

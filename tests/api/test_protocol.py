@@ -1,17 +1,23 @@
-"""SPARQL 1.1 Protocol over real HTTP: query forms, negotiation, datasets, errors, page, SD."""
+"""SPARQL 1.1 Protocol: query forms, negotiation, datasets, errors, page, service description.
+
+Sent to the app in-process (``live_server``, see tests/conftest.py): the protocol is HTTP
+messages, not the socket. The W3C protocol suite (tests/conformance) and the third-party clients
+(test_clients.py) speak to it over a real socket; tests/remote/test_serve_virtuoso.py runs these
+tests again over a socket in front of Virtuoso.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+from importlib import resources
 from pathlib import Path
 
 import httpx
 import pytest
 from rdflib import Graph
-
-from tests.conftest import SAMPLE_TRIG, LiveServer
+from support.servers import SAMPLE_TRIG, LiveServer, http
 
 
 def _sample_count(graph: str | None = None) -> int:
@@ -35,10 +41,11 @@ def _labels(resp: httpx.Response) -> set[str]:
     return {b["label"]["value"] for b in resp.json()["results"]["bindings"]}
 
 
+@pytest.mark.also_on_virtuoso
 def test_get_post_form_and_direct_agree(live_server: LiveServer) -> None:
-    get = httpx.get(live_server.sparql, params={"query": LABELS})
-    form = httpx.post(live_server.sparql, data={"query": LABELS})
-    direct = httpx.post(
+    get = http.get(live_server.sparql, params={"query": LABELS})
+    form = http.post(live_server.sparql, data={"query": LABELS})
+    direct = http.post(
         live_server.sparql, content=LABELS, headers={"Content-Type": "application/sparql-query"}
     )
     for resp in (get, form, direct):
@@ -47,8 +54,9 @@ def test_get_post_form_and_direct_agree(live_server: LiveServer) -> None:
     assert _labels(get) == _labels(form) == _labels(direct) == {"Meta", "Llama 2", "NIST"}
 
 
+@pytest.mark.also_on_virtuoso
 def test_extra_parameters_ignored(live_server: LiveServer) -> None:
-    resp = httpx.get(
+    resp = http.get(
         live_server.sparql,
         params={"query": LABELS, "format": "json", "output": "json", "results": "json"},
     )
@@ -56,6 +64,7 @@ def test_extra_parameters_ignored(live_server: LiveServer) -> None:
     assert _labels(resp) == {"Meta", "Llama 2", "NIST"}
 
 
+@pytest.mark.also_on_virtuoso
 @pytest.mark.parametrize(
     ("accept", "media"),
     [
@@ -73,19 +82,21 @@ def test_extra_parameters_ignored(live_server: LiveServer) -> None:
     ],
 )
 def test_select_negotiation(live_server: LiveServer, accept: str, media: str) -> None:
-    resp = httpx.get(live_server.sparql, params={"query": LABELS}, headers={"Accept": accept})
+    resp = http.get(live_server.sparql, params={"query": LABELS}, headers={"Accept": accept})
     assert resp.status_code == 200
     assert resp.headers["content-type"].split(";")[0] == media
     assert "Llama 2" in resp.text
 
 
+@pytest.mark.also_on_virtuoso
 def test_csv_is_parseable(live_server: LiveServer) -> None:
-    resp = httpx.get(live_server.sparql, params={"query": LABELS}, headers={"Accept": "text/csv"})
+    resp = http.get(live_server.sparql, params={"query": LABELS}, headers={"Accept": "text/csv"})
     rows = list(csv.reader(io.StringIO(resp.text)))
     assert rows[0] == ["label"]
     assert {r[0] for r in rows[1:]} == {"Meta", "Llama 2", "NIST"}
 
 
+@pytest.mark.also_on_virtuoso
 @pytest.mark.parametrize(
     ("accept", "fmt"),
     [
@@ -102,7 +113,7 @@ def test_construct_negotiation(live_server: LiveServer, accept: str, fmt: str) -
         "CONSTRUCT { ?s ?p ?o } "
         "WHERE { GRAPH <https://w3id.org/govkg/graph/entities> { ?s ?p ?o } }"
     )
-    resp = httpx.get(live_server.sparql, params={"query": query}, headers={"Accept": accept})
+    resp = http.get(live_server.sparql, params={"query": query}, headers={"Accept": accept})
     assert resp.status_code == 200, resp.text
     assert resp.headers["content-type"].split(";")[0] == accept
     g = Graph()
@@ -110,32 +121,36 @@ def test_construct_negotiation(live_server: LiveServer, accept: str, fmt: str) -
     assert len(g) == _sample_count("https://w3id.org/govkg/graph/entities")
 
 
+@pytest.mark.also_on_virtuoso
 def test_406_problem(live_server: LiveServer) -> None:
-    resp = httpx.get(live_server.sparql, params={"query": LABELS}, headers={"Accept": "image/png"})
+    resp = http.get(live_server.sparql, params={"query": LABELS}, headers={"Accept": "image/png"})
     assert resp.status_code == 406
     assert resp.headers["content-type"] == "application/problem+json"
     assert resp.json()["status"] == 406
 
 
+@pytest.mark.also_on_virtuoso
 def test_ask(live_server: LiveServer) -> None:
-    resp = httpx.get(live_server.sparql, params={"query": "ASK { ?s ?p ?o }"})
+    resp = http.get(live_server.sparql, params={"query": "ASK { ?s ?p ?o }"})
     assert resp.json() == {"head": {}, "boolean": True}
 
 
+@pytest.mark.also_on_virtuoso
 def test_union_default_graph(live_server: LiveServer) -> None:
-    resp = httpx.get(live_server.sparql, params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
+    resp = http.get(live_server.sparql, params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"})
     assert int(resp.json()["results"]["bindings"][0]["n"]["value"]) == _sample_count()
 
 
+@pytest.mark.also_on_virtuoso
 def test_dataset_parameters_honoured(live_server: LiveServer) -> None:
     query = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
-    resp = httpx.get(
+    resp = http.get(
         live_server.sparql,
         params={"query": query, "default-graph-uri": "https://w3id.org/govkg/graph/src-one"},
     )
     expected = _sample_count("https://w3id.org/govkg/graph/src-one")
     assert int(resp.json()["results"]["bindings"][0]["n"]["value"]) == expected
-    named = httpx.get(
+    named = http.get(
         live_server.sparql,
         params={
             "query": "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }",
@@ -146,14 +161,16 @@ def test_dataset_parameters_honoured(live_server: LiveServer) -> None:
     assert graphs == {"https://w3id.org/govkg/graph/entities"}
 
 
+@pytest.mark.also_on_virtuoso
 def test_syntax_error_400_with_position(live_server: LiveServer) -> None:
-    resp = httpx.get(live_server.sparql, params={"query": "SELECT ?x WHERE { ?x ?y }"})
+    resp = http.get(live_server.sparql, params={"query": "SELECT ?x WHERE { ?x ?y }"})
     assert resp.status_code == 400
     body = resp.json()
     assert body["title"] == "SPARQL syntax error"
     assert re.search(r"1:\d+", body["detail"]), body["detail"]
 
 
+@pytest.mark.also_on_virtuoso
 @pytest.mark.parametrize(
     ("kwargs", "status"),
     [
@@ -179,18 +196,20 @@ def test_syntax_error_400_with_position(live_server: LiveServer) -> None:
     ],
 )
 def test_protocol_errors(live_server: LiveServer, kwargs: dict, status: int) -> None:
-    resp = httpx.post(live_server.sparql, **kwargs)
+    resp = http.post(live_server.sparql, **kwargs)
     assert resp.status_code == status, resp.text
     assert resp.headers["content-type"] == "application/problem+json"
 
 
+@pytest.mark.also_on_virtuoso
 def test_update_by_get_refused(live_server: LiveServer) -> None:
-    resp = httpx.get(live_server.sparql, params={"update": "CLEAR ALL"})
+    resp = http.get(live_server.sparql, params={"update": "CLEAR ALL"})
     assert resp.status_code == 400
 
 
+@pytest.mark.also_on_virtuoso
 def test_service_description(live_server: LiveServer) -> None:
-    resp = httpx.get(live_server.sparql)
+    resp = http.get(live_server.sparql)
     assert resp.status_code == 200
     assert resp.headers["content-type"].startswith("text/turtle")
     g = Graph().parse(data=resp.text, format="turtle")
@@ -200,11 +219,12 @@ def test_service_description(live_server: LiveServer) -> None:
     assert (sd + "UnionDefaultGraph") in resp.text or "sd:UnionDefaultGraph" in resp.text
 
 
+@pytest.mark.also_on_virtuoso
 def test_query_page_is_offline(live_server: LiveServer) -> None:
-    page = httpx.get(live_server.sparql, headers={"Accept": "text/html,*/*;q=0.8"})
+    page = http.get(live_server.sparql, headers={"Accept": "text/html,*/*;q=0.8"})
     assert page.status_code == 200
     assert "<textarea" in page.text
-    static = Path(__file__).resolve().parents[2] / "api" / "http" / "static"
+    static = Path(str(resources.files("govkg.api.http"))) / "static"
     texts = [page.text] + [p.read_text() for p in static.rglob("*") if p.is_file()]
     for text in texts:
         # No resource is loaded from another host: no http(s) URL in src/href/url()/fetch.
@@ -213,10 +233,11 @@ def test_query_page_is_offline(live_server: LiveServer) -> None:
     refs = re.findall(r'(?:src|href)="/?(static/[^"]+)"', page.text)
     assert refs
     for ref in refs:
-        assert httpx.get(f"{live_server.url}/{ref}").status_code == 200
+        assert http.get(f"{live_server.url}/{ref}").status_code == 200
 
 
+@pytest.mark.also_on_virtuoso
 def test_timeout_parameter_validated(live_server: LiveServer) -> None:
     for bad in ("abc", "-1", "0", "nan"):
-        resp = httpx.get(live_server.sparql, params={"query": "ASK {}", "timeout": bad})
+        resp = http.get(live_server.sparql, params={"query": "ASK {}", "timeout": bad})
         assert resp.status_code == 400, bad

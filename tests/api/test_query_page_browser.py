@@ -5,16 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import LiveServer
-from tests.system import unavailable
+from support.servers import LiveServer
+from support.system import unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_query_page_runs_offline(live_server: LiveServer) -> None:
+def test_query_page_runs_offline(socket_server: LiveServer) -> None:
     if not CHROMIUM.exists():
         unavailable("Debian's Chromium is not installed at /usr/bin/chromium")
     from playwright import sync_api
@@ -30,7 +29,7 @@ def test_query_page_runs_offline(live_server: LiveServer) -> None:
             page.on("request", lambda r: requests.append(r.url))
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(live_server.sparql)
+            page.goto(socket_server.sparql)
             assert page.locator("#examples option").count() >= 2
             page.wait_for_function("window.govkgEditor !== undefined")
             page.evaluate(
@@ -47,5 +46,5 @@ def test_query_page_runs_offline(live_server: LiveServer) -> None:
             assert "400" in page.inner_text("#status")
         finally:
             browser.close()
-    assert all(url.startswith(live_server.url) for url in requests), requests
+    assert all(url.startswith(socket_server.url) for url in requests), requests
     assert not [e for e in errors if "400" not in e], errors

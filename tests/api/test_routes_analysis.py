@@ -1,9 +1,8 @@
-"""``/analysis/*`` and ``/viz`` over HTTP: a real uvicorn on 127.0.0.1 over the bundled data.
+"""``/analysis/*`` and ``/viz`` over HTTP (the app in-process) over the bundled data.
 
-The store is built once for the module from ``graph/data`` with ``govkg.graph.build.build_store``,
-so
-the answers are checked against what the analyses compute on the same projection, not against
-numbers written into the test.
+The store is the session's bundled store (tests/conftest.py, built from ``graph/data`` with
+``govkg.graph.build.build_store``), so the answers are checked against what the analyses
+compute on the same projection, not against numbers written into the test.
 """
 
 from __future__ import annotations
@@ -16,26 +15,17 @@ from pathlib import Path
 import httpx
 import pytest
 from govkg.graph.analysis import coverage, run_scenario
-from govkg.graph.build import build_store
 from govkg.graph.projection import project
 from govkg.graph.store.embedded import Store
-
-from tests.conftest import LiveServer, start_server
+from support.servers import LiveServer, http, in_process_server
 
 ID = "https://w3id.org/govkg/id/"
 AS_OF = "2026-11-28"
 
 
 @pytest.fixture(scope="module")
-def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("analysis") / "store"
-    build_store(path)
-    return path
-
-
-@pytest.fixture(scope="module")
 def server(bundled_store: Path) -> Iterator[LiveServer]:
-    with start_server(bundled_store, data=None, viz_max_nodes=5000) as live:
+    with in_process_server(bundled_store, data=None, viz_max_nodes=5000) as live:
         yield live
 
 
@@ -47,7 +37,7 @@ def expected(bundled_store: Path, server: LiveServer):  # type: ignore[no-untype
 
 
 def get(server: LiveServer, path: str, **params: object) -> httpx.Response:
-    return httpx.get(server.url + path, params=params, timeout=120)
+    return http.get(server.url + path, params=params, timeout=120)
 
 
 def test_coverage_matches_the_analysis(server: LiveServer, expected) -> None:  # type: ignore[no-untyped-def]
@@ -111,7 +101,7 @@ def test_path_and_unknown_end(server: LiveServer) -> None:
 def test_scenarios_list_and_run_by_name(server: LiveServer, expected) -> None:  # type: ignore[no-untyped-def]
     names = [s["name"] for s in get(server, "/analysis/scenarios").json()]
     assert "meta-agrees" in names
-    r = httpx.post(server.url + "/analysis/scenario", json={"name": "meta-agrees"}, timeout=120)
+    r = http.post(server.url + "/analysis/scenario", json={"name": "meta-agrees"}, timeout=120)
     assert r.status_code == 200, r.text
     data = r.json()
     report = run_scenario(expected, "meta-agrees")
@@ -130,7 +120,7 @@ def test_scenario_as_yaml_body_and_its_errors(server: LiveServer) -> None:
         "changes:\n  - add: evaluation\n    model: llama-3.1-nemotron-70b\n"
         "    evaluators: [caisi]\n    stage: pre-deployment\n    date: 2026-12-01\n"
     )
-    r = httpx.post(
+    r = http.post(
         server.url + "/analysis/scenario",
         content=text.encode(),
         headers={"Content-Type": "application/yaml"},
@@ -139,7 +129,7 @@ def test_scenario_as_yaml_body_and_its_errors(server: LiveServer) -> None:
     assert r.status_code == 200, r.text
     moves = {m["model"]: m["after"] for m in r.json()["moves"]}
     assert moves.get(ID + "llama-3.1-nemotron-70b") == "reviewed"
-    bad = httpx.post(
+    bad = http.post(
         server.url + "/analysis/scenario",
         content=b"scenario:\n  id: x\n  title: X\nchanges:\n  - add: evaluation\n    modle: a\n",
         headers={"Content-Type": "application/yaml"},
@@ -151,9 +141,9 @@ def test_scenario_as_yaml_body_and_its_errors(server: LiveServer) -> None:
 
 def test_scenario_name_cannot_be_a_path(server: LiveServer) -> None:
     for name in ("../../etc/passwd", "/etc/hostname", "graph/scenarios/meta-agrees.yaml"):
-        r = httpx.post(server.url + "/analysis/scenario", json={"name": name}, timeout=60)
+        r = http.post(server.url + "/analysis/scenario", json={"name": name}, timeout=60)
         assert r.status_code == 400, name
-    r = httpx.post(server.url + "/analysis/scenario", json={"name": "no-such"}, timeout=60)
+    r = http.post(server.url + "/analysis/scenario", json={"name": "no-such"}, timeout=60)
     assert r.status_code == 404 and "meta-agrees" in r.json()["detail"]
 
 
@@ -185,7 +175,7 @@ def test_viz_above_the_cap_is_a_400_suggesting_a_filter(server: LiveServer) -> N
     assert r.status_code == 400
     assert "focus" in r.json()["detail"]
     # a larger max_nodes than the server's cap is lowered to the cap, never raised
-    with start_server(server.settings.store, data=None, viz_max_nodes=20) as small:
+    with in_process_server(server.settings.store, data=None, viz_max_nodes=20) as small:
         capped = get(small, "/viz", max_nodes=100000)
         assert capped.status_code == 400 and "limit of 20" in capped.json()["detail"]
 
@@ -214,14 +204,8 @@ def test_viz_max_nodes_setting_from_env() -> None:
         Settings.from_env({"GOVKG_VIZ_MAX_NODES": "lots"})
 
 
-def test_a_write_through_the_api_is_seen_by_the_next_analysis(
-    bundled_store: Path, tmp_path: Path
-) -> None:
-    import shutil
-
-    copy = tmp_path / "store"
-    shutil.copytree(bundled_store, copy)
-    with start_server(copy, data=None, token="secret-token") as live:
+def test_a_write_through_the_api_is_seen_by_the_next_analysis(bundled_store_copy: Path) -> None:
+    with in_process_server(bundled_store_copy, data=None, token="secret-token") as live:
         before = get(live, "/analysis/coverage", as_of=AS_OF).json()
         assert ID + "cache-probe-model" not in {m["model"] for m in before["models"]}
         update = (
@@ -230,7 +214,7 @@ def test_a_write_through_the_api_is_seen_by_the_next_analysis(
             "<http://www.w3.org/2000/01/rdf-schema#label> 'Cache probe' ; "
             f"<https://w3id.org/govkg/ontology#developedBy> <{ID}meta> . }} }}"
         )
-        r = httpx.post(
+        r = http.post(
             live.sparql,
             data={"update": update},
             headers={"Authorization": "Bearer secret-token"},

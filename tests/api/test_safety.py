@@ -12,8 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from tests.conftest import LiveServer, free_port, start_server
+from support.servers import LiveServer, free_port, http, in_process_server, start_server
 
 VALUES = " ".join(str(i) for i in range(60))
 CARTESIAN = (
@@ -25,7 +24,11 @@ CARTESIAN = (
 
 @pytest.fixture(scope="module")
 def guarded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """Short limits: 2 s per query, 5 rows, 2,000-byte bodies."""
+    """Short limits: 2 s per query, 5 rows, 2,000-byte bodies.
+
+    A real socket: its tests send concurrent requests and chunked bodies, and check that a
+    query killed at its deadline leaves the server answering others.
+    """
     path = tmp_path_factory.mktemp("guarded") / "store"
     with start_server(
         path, query_timeout=2.0, max_results=5, max_body_bytes=2000, workers=2
@@ -83,7 +86,7 @@ def _service_queries(port: int) -> list[str]:
 
 def test_service_makes_no_connection(live_server: LiveServer, listener: Listener) -> None:
     for query in _service_queries(listener.port):
-        resp = httpx.get(live_server.sparql, params={"query": query})
+        resp = http.get(live_server.sparql, params={"query": query})
         assert resp.status_code == 403, (query, resp.text)
         assert resp.headers["content-type"] == "application/problem+json"
     time.sleep(0.5)
@@ -93,8 +96,8 @@ def test_service_makes_no_connection(live_server: LiveServer, listener: Listener
 def test_allowlisted_service_is_contacted(tmp_path: Path, listener: Listener) -> None:
     """The check is what protects: with the listener allow-listed, the engine does connect."""
     url = f"http://127.0.0.1:{listener.port}/"
-    with start_server(tmp_path / "store", service_allowlist=(url,), query_timeout=5) as server:
-        resp = httpx.get(
+    with in_process_server(tmp_path / "store", service_allowlist=(url,), query_timeout=5) as server:
+        resp = http.get(
             server.sparql,
             params={"query": f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }}"},
             timeout=20,
@@ -133,12 +136,12 @@ def test_timeout_stops_work_and_others_answer(guarded: LiveServer) -> None:
         quick_times = []
         for _ in range(3):
             t0 = time.monotonic()
-            quick = httpx.get(guarded.sparql, params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
+            quick = http.get(guarded.sparql, params={"query": "ASK { ?s ?p ?o }"}, timeout=10)
             quick_times.append(time.monotonic() - t0)
             assert quick.status_code == 200
         assert min(quick_times) < 1.0, quick_times
         assert not heavy.done(), "the quick queries were answered while the heavy one still ran"
-        health = httpx.get(f"{guarded.url}/health", timeout=10)
+        health = http.get(f"{guarded.url}/health", timeout=10)
         assert health.status_code == 200
         resp = heavy.result()
         elapsed = time.monotonic() - started
@@ -161,31 +164,31 @@ def test_timeout_stops_work_and_others_answer(guarded: LiveServer) -> None:
 
 def test_timeout_parameter_lowers_limit(guarded: LiveServer) -> None:
     t0 = time.monotonic()
-    resp = httpx.get(guarded.sparql, params={"query": CARTESIAN, "timeout": "0.5"}, timeout=30)
+    resp = http.get(guarded.sparql, params={"query": CARTESIAN, "timeout": "0.5"}, timeout=30)
     assert resp.status_code == 503
     assert "within 0.5 s" in resp.json()["detail"], resp.text
     assert time.monotonic() - t0 < 10
     # and cannot raise it above the server's limit
     t0 = time.monotonic()
-    resp = httpx.get(guarded.sparql, params={"query": CARTESIAN, "timeout": "100"}, timeout=30)
+    resp = http.get(guarded.sparql, params={"query": CARTESIAN, "timeout": "100"}, timeout=30)
     assert resp.status_code == 503
     assert "within 2 s" in resp.json()["detail"], resp.text
     assert time.monotonic() - t0 < 15
 
 
 def test_result_cap(guarded: LiveServer) -> None:
-    resp = httpx.get(guarded.sparql, params={"query": "SELECT * WHERE { ?s ?p ?o }"})
+    resp = http.get(guarded.sparql, params={"query": "SELECT * WHERE { ?s ?p ?o }"})
     assert resp.status_code == 413
     assert "5" in resp.json()["detail"]
-    small = httpx.get(guarded.sparql, params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 5"})
+    small = http.get(guarded.sparql, params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 5"})
     assert small.status_code == 200
-    construct = httpx.get(guarded.sparql, params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
+    construct = http.get(guarded.sparql, params={"query": "CONSTRUCT WHERE { ?s ?p ?o }"})
     assert construct.status_code == 413
 
 
 def test_body_cap(guarded: LiveServer) -> None:
     big = "ASK {}" + " " * 3000
-    resp = httpx.post(
+    resp = http.post(
         guarded.sparql, content=big, headers={"Content-Type": "application/sparql-query"}
     )
     assert resp.status_code == 413
@@ -196,11 +199,11 @@ def test_body_cap(guarded: LiveServer) -> None:
         for _ in range(10):
             yield b" " * 500
 
-    chunked = httpx.post(
+    chunked = http.post(
         guarded.sparql, content=chunks(), headers={"Content-Type": "application/sparql-query"}
     )
     assert chunked.status_code == 413
-    ok = httpx.post(
+    ok = http.post(
         guarded.sparql, content="ASK {}", headers={"Content-Type": "application/sparql-query"}
     )
     assert ok.status_code == 200
@@ -210,19 +213,19 @@ def test_binds_loopback_and_cors_off(live_server: LiveServer) -> None:
     from govkg.api.settings import Settings
 
     assert Settings().host == "127.0.0.1"
-    resp = httpx.get(
+    resp = http.get(
         live_server.sparql, params={"query": "ASK {}"}, headers={"Origin": "http://evil.example"}
     )
     assert "access-control-allow-origin" not in resp.headers
 
 
 def test_cors_when_configured(tmp_path: Path) -> None:
-    with start_server(tmp_path / "store", cors_origins=("http://good.example",)) as server:
-        resp = httpx.get(
+    with in_process_server(tmp_path / "store", cors_origins=("http://good.example",)) as server:
+        resp = http.get(
             server.sparql, params={"query": "ASK {}"}, headers={"Origin": "http://good.example"}
         )
         assert resp.headers.get("access-control-allow-origin") == "http://good.example"
-        bad = httpx.get(
+        bad = http.get(
             server.sparql, params={"query": "ASK {}"}, headers={"Origin": "http://evil.example"}
         )
         assert "access-control-allow-origin" not in bad.headers
@@ -239,7 +242,7 @@ def test_rdfxml_and_jsonld_fetch_nothing(writable_server: LiveServer, listener: 
     jsonld = f'{{"@context": "{url}context.jsonld", "@id": "http://example.org/y", "p": "v"}}'
     auth = {"Authorization": "Bearer secret-token"}
     for body, media in ((rdfxml, "application/rdf+xml"), (jsonld, "application/ld+json")):
-        resp = httpx.put(
+        resp = http.put(
             f"{writable_server.url}/rdf-graphs",
             params={"graph": "http://example.org/xxe"},
             content=body,

@@ -14,8 +14,7 @@ import pytest
 from govkg.api.settings import Settings
 from govkg.graph.errors import InputError
 from govkg.graph.store.embedded import Store
-
-from tests.api.test_cli import govkg
+from support.cli import govkg, invoke
 
 
 @pytest.mark.parametrize(
@@ -77,19 +76,19 @@ def test_cli_bad_graph_iri_and_settings_exit_1_without_traceback(
     source = tmp_path / "ok.nt"
     source.write_text("<http://a> <http://b> <http://c> .\n", encoding="utf-8")
     store = tmp_path / "store"
-    assert govkg("load", str(source), store=store).returncode == 0
+    assert invoke("load", str(source), store=store).returncode == 0
     for args in (
         ("load", str(source), "--graph", "not an iri"),
         ("export", "--graph", "relative", "--format", "nt", "-o", str(tmp_path / "x.nt")),
         ("query", "ASK {}", "--graph", "relative"),
     ):
-        proc = govkg(*args, store=store)
+        proc = invoke(*args, store=store)
         assert proc.returncode == 1, (args, proc.stderr)
         assert "is not an absolute IRI" in proc.stderr, proc.stderr
         assert "Traceback" not in proc.stderr
     assert Store.open(store, read_only=True).quad_count() == 1  # nothing was added
     nowhere = tmp_path / "missing-dir" / "x.nt"
-    proc = govkg("export", "--format", "nt", "-o", str(nowhere), store=store)
+    proc = invoke("export", "--format", "nt", "-o", str(nowhere), store=store)
     assert proc.returncode == 1 and f"cannot write {nowhere}" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
     monkeypatch.setenv("GOVKG_REMOTE_TIMEOUT", "abc")

@@ -21,8 +21,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from tests.conftest import LiveServer, start_server
+from support.servers import LiveServer, start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 GOVKG = Path(sys.executable).parent / "govkg"

@@ -21,8 +21,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-
-from tests.conftest import LiveServer, make_store, start_server
+from support.servers import LiveServer, make_store, start_server
 
 EX = "http://example.org/"
 KEYS = 40

@@ -19,8 +19,7 @@ import pyoxigraph as ox
 import pytest
 from govkg.api.http import serializers
 from govkg.api.http.query_jobs import native_budget
-
-from tests.conftest import LiveServer, make_store, start_server
+from support.servers import LiveServer, make_store, start_server
 
 EX = "http://example.org/"
 CAP = 20

@@ -25,8 +25,7 @@ from govkg.api.http.query_jobs import Job
 from govkg.api.runtime.pool import WorkerPool
 from govkg.api.settings import Settings
 from govkg.graph.errors import QueryTimeoutError
-
-from tests.conftest import make_store, start_server
+from support.servers import make_store, start_server
 
 EX = "http://example.org/"
 KEYS = 50

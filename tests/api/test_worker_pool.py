@@ -25,8 +25,7 @@ from govkg.api.http.query_jobs import Job
 from govkg.api.runtime.pool import WorkerPool
 from govkg.api.settings import Settings
 from govkg.graph.errors import QueryTimeoutError, StoreError
-
-from tests.conftest import make_store
+from support.servers import make_store
 
 EX = "http://example.org/"
 #: Keys 0..KEYS-1, each with its own value and a run of ``i % 7`` extra items.

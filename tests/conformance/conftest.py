@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-
-from tests.conformance.runner import SUITE, TOKEN
-from tests.conftest import LiveServer, start_server
+from support.servers import LiveServer, start_server
+from support.sparql_suite import SUITE, TOKEN
 
 
 @pytest.fixture(scope="session")

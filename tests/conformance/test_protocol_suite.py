@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import httpx
 import pytest
-
-from tests.conformance.protocol_runner import load_protocol_tests, run_protocol_test
-from tests.conftest import LiveServer
+from support.protocol_suite import load_protocol_tests, run_protocol_test
+from support.servers import LiveServer
 
 pytestmark = pytest.mark.slow
 

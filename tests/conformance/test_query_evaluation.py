@@ -6,9 +6,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-
-from tests.conformance.runner import expected_failures, load_tests, run_test
-from tests.conftest import LiveServer
+from support.servers import LiveServer
+from support.sparql_suite import expected_failures, load_tests, run_test
 
 EXPECTED = Path(__file__).with_name("expected_failures.txt")
 

@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from faultkit import GOVKG, PYTHON, govkg
+from support.faults import GOVKG, PYTHON, govkg
 
 EXTRA = "<https://example.org/a> <https://example.org/p> <https://example.org/b> .\n"
 
@@ -28,10 +28,9 @@ def _assert_clear(result: subprocess.CompletedProcess, path: Path, what: str) ->
 
 
 @pytest.fixture(scope="module")
-def good_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("good") / "store"
-    assert govkg("--store", path, "build").returncode == 0
-    return path
+def good_store(bundled_store: Path) -> Path:
+    """The session's bundled store (tests/conftest.py); every test here breaks a copy of it."""
+    return bundled_store
 
 
 @pytest.fixture

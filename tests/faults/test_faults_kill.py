@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from faultkit import GOVKG, fingerprint, govkg, kill_after, per_graph, without_graph
+from support.faults import GOVKG, fingerprint, govkg, kill_after, per_graph, without_graph
 
 EPOCH_CSV = (
     Path(__file__).resolve().parents[2].parent / "shared" / "data" / "epoch" / "all-ml-systems.csv"
@@ -42,12 +42,11 @@ def _delays(reference_seconds: float) -> list[float]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store built from the curated data, plus a small extra graph (so a rebuild changes it)."""
+def built(tmp_path_factory: pytest.TempPathFactory, bundled_store: Path) -> Path:
+    """The curated data built (the session's bundled store, copied), plus a small extra graph
+    loaded by ``govkg load`` (so a rebuild changes it)."""
     base = tmp_path_factory.mktemp("built")
-    store = base / "store"
-    result = govkg("--store", store, "build")
-    assert result.returncode == 0, result.stderr
+    store = _copy(bundled_store, base / "store")
     extra = base / "extra.ttl"
     extra.write_text(EXTRA_TTL, encoding="utf-8")
     result = govkg("--store", store, "load", extra, "--graph", EXTRA_GRAPH)

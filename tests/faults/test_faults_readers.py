@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
-from faultkit import PYTHON, ROOT
 from govkg.graph.store.embedded import Store
+from support.faults import PYTHON, ROOT
 
 GRAPH = "https://example.org/graph/replaced"
 SIZES = (3000, 5000)

@@ -7,6 +7,7 @@ plus 50k synthetic triples; clients are httpx threads on loopback.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,7 +20,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from faultkit import GOVKG, ROOT, free_port, govkg, rss_mb, wait_for
+from support.faults import GOVKG, ROOT, govkg, rss_mb, wait_for
+from support.servers import free_port
 
 LOAD_SECONDS = 15
 CLIENTS = 16
@@ -40,13 +42,14 @@ MIXED = [
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def store(tmp_path_factory: pytest.TempPathFactory, bundled_store: Path) -> Path:
+    """A copy of the bundled store plus 50,000 synthetic triples loaded by ``govkg load``."""
     sys.path.insert(0, str(ROOT / "bench"))
     from generate import write
 
     base = tmp_path_factory.mktemp("served")
     path = base / "store"
-    assert govkg("--store", path, "build").returncode == 0
+    shutil.copytree(bundled_store, path)
     nq = write(50_000, 3, base / "synthetic.nq")
     assert govkg("--store", path, "load", nq).returncode == 0
     return path

@@ -11,7 +11,6 @@ import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 ENTITY_FILES = {
@@ -129,23 +128,3 @@ def curated(tmp_path: Path) -> CuratedDir:
     for name, text in SOURCE_FILES.items():
         data.write(f"sources/{name}", text)
     return data
-
-
-@pytest.fixture(scope="session")
-def bundled_memory_store() -> ox.Store:
-    """The bundled curated data compiled once per run into an in-memory pyoxigraph store.
-
-    The ontology goes into its own graph, as ``govkg build`` puts it, so class and concept
-    hierarchies (``rdfs:subClassOf``, ``skos:broader``) can be followed. Tests only read it.
-    """
-    from govkg.graph.curated import compile_data
-    from govkg.ontology import ONTOLOGY_FILE, ONTOLOGY_GRAPH
-
-    st = ox.Store()
-    st.extend(compile_data().iter_quads())
-    st.load(
-        path=str(ONTOLOGY_FILE),
-        format=ox.RdfFormat.TURTLE,
-        to_graph=ox.NamedNode(str(ONTOLOGY_GRAPH)),
-    )
-    return st

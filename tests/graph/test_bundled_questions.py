@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from govkg.graph.build import build_store
 from govkg.graph.questions import list_questions, run_question
 from govkg.graph.store.embedded import Store
 
@@ -20,10 +19,9 @@ GRAPH = "https://w3id.org/govkg/graph/"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    path: Path = tmp_path_factory.mktemp("bundled") / "store"
-    build_store(path)
-    return Store.open(path, read_only=True)
+def store(bundled_store: Path) -> Store:
+    """The session's bundled store (tests/conftest.py), open read-only."""
+    return Store.open(bundled_store, read_only=True)
 
 
 def _models(store: Store, as_of: str) -> dict[str, dict]:

@@ -6,8 +6,6 @@ the files in it) because the build's swap renames whatever is at the path and re
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,8 +13,7 @@ from govkg.graph.build import build_store
 from govkg.graph.errors import StoreError
 from govkg.graph.store.directory import check_replaceable
 from govkg.graph.store.embedded import Store
-
-ROOT = Path(__file__).resolve().parents[2]
+from support.cli import invoke
 
 
 def _folder_with_a_thesis(tmp_path: Path) -> Path:
@@ -55,13 +52,8 @@ def test_write_open_refuses_it_too_and_stores_and_empty_dirs_pass(tmp_path: Path
 def test_cli_exits_1_and_keeps_the_folder(tmp_path: Path, command: list[str]) -> None:
     folder = _folder_with_a_thesis(tmp_path)
     (tmp_path / "ok.nt").write_text("<http://a> <http://b> <http://c> .\n", encoding="utf-8")
-    proc = subprocess.run(
-        [sys.executable, "-m", "govkg.api.cli.main", "--store", str(folder), *command],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    proc = invoke(
+        "--store", folder, *(str(tmp_path / a) if a.endswith(".nt") else a for a in command)
     )
     assert proc.returncode == 1, proc.stderr
     assert "not a govkg store" in proc.stderr and "Traceback" not in proc.stderr

@@ -16,8 +16,7 @@ import pytest
 from govkg.ontology import GK, ID
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF
-
-from tests.system import unavailable
+from support.system import unavailable
 
 
 @pytest.fixture(autouse=True)

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import http.server
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from govkg.graph.errors import BackendError, QueryTimeoutError
 from govkg.graph.store.remote import RemoteConfig, RemoteStore
-
-ROOT = Path(__file__).resolve().parents[2]
+from support.cli import invoke
 
 
 def _free_port() -> int:
@@ -53,16 +49,6 @@ def slow_server() -> Iterator[str]:
         server.server_close()
 
 
-def _govkg(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "govkg.api.cli.main", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
 def test_down_server_names_url() -> None:
     url = f"http://127.0.0.1:{_free_port()}/sparql"
     with pytest.raises(BackendError) as info:
@@ -73,7 +59,7 @@ def test_down_server_names_url() -> None:
 @pytest.mark.parametrize("command", [["stats"], ["ask", "timeline"], ["query", "ASK {}"]])
 def test_down_server_cli_exit_1_no_traceback(command: list[str]) -> None:
     url = f"http://127.0.0.1:{_free_port()}/sparql"
-    proc = _govkg("--endpoint", url, *command)
+    proc = invoke("--endpoint", url, *command)
     assert proc.returncode == 1
     assert url in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -90,7 +76,7 @@ def test_slow_server_timeout_applies(slow_server: str) -> None:
 
 def test_slow_server_cli_timeout(slow_server: str) -> None:
     started = time.monotonic()
-    proc = _govkg("--endpoint", slow_server, "--remote-timeout", "1", "query", "ASK {}")
+    proc = invoke("--endpoint", slow_server, "--remote-timeout", "1", "query", "ASK {}")
     assert proc.returncode == 1
     assert "within 1 s" in proc.stderr and slow_server in proc.stderr
     assert "Traceback" not in proc.stderr

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from govkg.graph.push import push
 from govkg.graph.store.remote import INSERT_BATCH, RemoteConfig, RemoteStore
+from support.cli import Ran, invoke
 
 pytestmark = [pytest.mark.slow, pytest.mark.virtuoso]
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_repush_is_idempotent(pushed, local_store) -> None:
@@ -47,24 +44,15 @@ def test_update_fallback_batches_and_replaces(servers, pushed) -> None:
     assert remote.quad_count(graph) == 0
 
 
-def test_cli_push_reports_verified_counts(servers, built_store) -> None:
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "govkg.api.cli.main",
-            "--store",
-            str(built_store),
-            "--endpoint",
-            servers.urls["OXIGRAPH_ENDPOINT"],
-            "push",
-            "--format",
-            "json",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
+def test_cli_push_reports_verified_counts(servers, bundled_store) -> None:
+    proc = invoke(
+        "--store",
+        str(bundled_store),
+        "--endpoint",
+        servers.urls["OXIGRAPH_ENDPOINT"],
+        "push",
+        "--format",
+        "json",
     )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
@@ -75,59 +63,23 @@ def test_cli_push_reports_verified_counts(servers, built_store) -> None:
 
 def test_cli_stats_and_export_over_remote(servers, pushed, local_store, tmp_path) -> None:
     url = servers.urls["VIRTUOSO_ENDPOINT"]
-    stats = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "govkg.api.cli.main",
-            "--endpoint",
-            url,
-            "stats",
-            "--format",
-            "json",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    stats = invoke("--endpoint", url, "stats", "--format", "json")
     assert stats.returncode == 0, stats.stderr
     assert json.loads(stats.stdout) == local_store.stats()
     out = tmp_path / "all.nq"
-    export = subprocess.run(
-        [sys.executable, "-m", "govkg.api.cli.main", "--endpoint", url, "export", "-o", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    export = invoke("--endpoint", url, "export", "-o", str(out))
     assert export.returncode == 0, export.stderr
     exported = set(ox.parse(path=str(out), format=ox.RdfFormat.N_QUADS))
     assert exported == set(local_store.oxigraph.quads_for_pattern(None, None, None, None))
 
 
 @pytest.mark.parametrize("backend", ["virtuoso", "oxigraph"])
-def test_analysis_same_over_remote(servers, pushed, built_store, backend) -> None:
+def test_analysis_same_over_remote(servers, pushed, bundled_store, backend) -> None:
     """`analyze coverage` reads the projection through the backend: same table either way."""
     key = "VIRTUOSO_ENDPOINT" if backend == "virtuoso" else "OXIGRAPH_ENDPOINT"
     runs = []
-    for where in (["--store", str(built_store)], ["--endpoint", servers.urls[key]]):
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "govkg.api.cli.main",
-                *where,
-                "analyze",
-                "coverage",
-                "--format",
-                "csv",
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+    for where in (["--store", str(bundled_store)], ["--endpoint", servers.urls[key]]):
+        proc = invoke(*where, "analyze", "coverage", "--format", "csv")
         assert proc.returncode == 0, proc.stderr
         runs.append(sorted(proc.stdout.splitlines()))
     assert len(runs[0]) > 10
@@ -146,24 +98,8 @@ def test_cli_load_over_remote_is_all_or_nothing(servers, tmp_path) -> None:
     )
     remote = RemoteStore(RemoteConfig(url))
 
-    def govkg(path: Path) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "govkg.api.cli.main",
-                "--endpoint",
-                url,
-                "load",
-                str(path),
-                "--graph",
-                graph,
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+    def govkg(path: Path) -> Ran:
+        return invoke("--endpoint", url, "load", str(path), "--graph", graph)
 
     assert govkg(good).returncode == 0
     failed = govkg(bad)

@@ -1,102 +1,33 @@
-"""``govkg serve --endpoint <virtuoso>`` passes the HTTP API tests written for the embedded store.
+"""``govkg serve --endpoint <virtuoso>``: what only a Virtuoso backend shows, checked behind govkg.
 
-The tests are imported from tests/api unchanged; only the ``live_server`` / ``writable_server``
-fixtures differ: here they serve the same sample data from a Virtuoso of their own (one for
-reads, one for token-protected writes, so writes cannot disturb the read tests' counts).
+The HTTP API tests written for the embedded store run against the same servers too: those marked
+``also_on_virtuoso`` in tests/api (see tests/api/conftest.py; ``pytest -m virtuoso`` selects
+both). The servers (tests/conftest.py) serve the sample data from a Virtuoso of their own: one
+for reads, one for token-protected writes, so writes cannot disturb the read tests' counts.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import httpx
 import pyoxigraph as ox
 import pytest
-from govkg.graph.store.backend import RemoteConfig
-
-# Every test of tests/api/test_{protocol,rest,writes}.py that applies to a remote backend.
-from tests.api.test_protocol import (  # noqa: F401 - collected here against Virtuoso
-    test_406_problem,
-    test_ask,
-    test_construct_negotiation,
-    test_csv_is_parseable,
-    test_dataset_parameters_honoured,
-    test_extra_parameters_ignored,
-    test_get_post_form_and_direct_agree,
-    test_protocol_errors,
-    test_query_page_is_offline,
-    test_select_negotiation,
-    test_service_description,
-    test_syntax_error_400_with_position,
-    test_timeout_parameter_validated,
-    test_union_default_graph,
-    test_update_by_get_refused,
-)
-from tests.api.test_rest import (  # noqa: F401 - collected here against Virtuoso
-    test_entity_errors,
-    test_entity_json_and_html,
-    test_exports,
-    test_graphml_export,
-    test_ontology,
-    test_openapi_documents_every_route,
-    test_problem_types_are_one_vocabulary,
-    test_question_run_json_and_csv,
-    test_questions_list,
-    test_unknown_export_404,
-    test_unknown_question_404,
-)
-from tests.api.test_writes import (  # noqa: F401 - collected here against Virtuoso
-    test_bad_body_changes_nothing,
-    test_curated_writes_are_shacl_validated,
-    test_gsp_cycle,
-    test_load_refused_before_engine,
-    test_update_with_token_visible_to_workers,
-    test_writes_refused,
-)
-
-# Left out, each for a reason of the remote mode itself:
-# - test_health: expects /health's `store` to be the embedded store's path (here: the URL).
-# - test_network_exports_match_the_projection: opens the embedded store at settings.store to
-#   compute its expectation; a remote backend has no embedded store.
-from tests.conftest import SAMPLE_TRIG, LiveServer, start_server
-from tests.remote.conftest import start_virtuoso_with, stop_servers
+from support.servers import SAMPLE_TRIG, LiveServer, http
 
 pytestmark = [pytest.mark.slow, pytest.mark.virtuoso]
 
 TOKEN = {"Authorization": "Bearer secret-token"}
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+@pytest.fixture
+def live_server(virtuoso_live_server: LiveServer) -> LiveServer:
     """A read-only govkg server in front of a Virtuoso holding the sample data."""
-    directory = tmp_path_factory.mktemp("virtuoso-read")
-    servers = start_virtuoso_with(directory, SAMPLE_TRIG)
-    try:
-        url = servers.urls["VIRTUOSO_ENDPOINT"]
-        with start_server(
-            Path(directory / "unused"), data=None, remote=RemoteConfig(url)
-        ) as server:
-            server.virtuoso = url  # type: ignore[attr-defined]
-            yield server
-    finally:
-        stop_servers(servers)
+    return virtuoso_live_server
 
 
-@pytest.fixture(scope="module")
-def writable_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+@pytest.fixture
+def writable_server(virtuoso_writable_server: LiveServer) -> LiveServer:
     """A govkg server with token ``secret-token`` in front of another Virtuoso."""
-    directory = tmp_path_factory.mktemp("virtuoso-write")
-    servers = start_virtuoso_with(directory, SAMPLE_TRIG)
-    try:
-        url = servers.urls["VIRTUOSO_ENDPOINT"]
-        with start_server(
-            Path(directory / "unused"), data=None, remote=RemoteConfig(url), token="secret-token"
-        ) as server:
-            server.virtuoso = url  # type: ignore[attr-defined]
-            yield server
-    finally:
-        stop_servers(servers)
+    return virtuoso_writable_server
 
 
 def test_update_with_token_lands_in_virtuoso(writable_server: LiveServer) -> None:
@@ -104,16 +35,16 @@ def test_update_with_token_lands_in_virtuoso(writable_server: LiveServer) -> Non
     update = (
         f'INSERT DATA {{ GRAPH <{graph}> {{ <http://example.org/a> <http://example.org/p> "v" }} }}'
     )
-    refused = httpx.post(writable_server.sparql, data={"update": update})
+    refused = http.post(writable_server.sparql, data={"update": update})
     assert refused.status_code in (401, 403)
-    resp = httpx.post(
+    resp = http.post(
         writable_server.sparql,
         content=update,
         headers={**TOKEN, "Content-Type": "application/sparql-update"},
     )
     assert resp.status_code in (200, 204), resp.text
     # Asked of Virtuoso itself, not through govkg:
-    direct = httpx.get(
+    direct = http.get(
         writable_server.virtuoso,  # type: ignore[attr-defined]
         params={"query": f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"},
         headers={"Accept": "application/sparql-results+json"},
@@ -121,7 +52,7 @@ def test_update_with_token_lands_in_virtuoso(writable_server: LiveServer) -> Non
     values = [b["o"]["value"] for b in direct.json()["results"]["bindings"]]
     assert values == ["v"]
     # And visible through govkg's query workers:
-    seen = httpx.get(
+    seen = http.get(
         writable_server.sparql,
         params={"query": f'ASK {{ GRAPH <{graph}> {{ ?s ?p "v" }} }}'},
     )
@@ -138,7 +69,7 @@ def _in_virtuoso(server: LiveServer, graph: str) -> list[str]:
 
     A plain SELECT, not COUNT(*): Virtuoso's COUNT(*) over an absent graph is the bug below.
     """
-    resp = httpx.get(
+    resp = http.get(
         server.virtuoso,  # type: ignore[attr-defined]
         params={"query": f"SELECT ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"},
         headers={"Accept": "application/sparql-results+json"},
@@ -151,14 +82,14 @@ def test_refused_curated_write_never_reaches_virtuoso(writable_server: LiveServe
     """A write govkg refuses after its SHACL rehearsal leaves the server's graph untouched."""
     graph = "https://w3id.org/govkg/graph/test-refused"
     bad = '<http://example.org/s9> <https://w3id.org/govkg/ontology#date> "someday"'
-    put = httpx.put(
+    put = http.put(
         f"{writable_server.url}/rdf-graphs",
         params={"graph": graph},
         content=bad + " .",
         headers={**TOKEN, "Content-Type": "text/turtle"},
     )
     assert put.status_code == 400 and put.json()["title"] == "Invalid data", put.text
-    update = httpx.post(
+    update = http.post(
         writable_server.sparql,
         data={"update": f"INSERT DATA {{ GRAPH <{graph}> {{ {bad} }} }}"},
         headers=TOKEN,
@@ -189,7 +120,7 @@ def test_query_text_cannot_update_virtuoso(live_server: LiveServer) -> None:
 def test_absent_graph_is_empty(live_server: LiveServer, dataset: dict) -> None:
     """Virtuoso counts 1 and answers ASK true over a graph outside the dataset; govkg gives 0."""
     absent = "http://example.org/no-such-graph"
-    count = httpx.get(
+    count = http.get(
         live_server.sparql,
         params={
             "query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{absent}> {{ ?s ?p ?o }} }}",
@@ -197,7 +128,7 @@ def test_absent_graph_is_empty(live_server: LiveServer, dataset: dict) -> None:
         },
     )
     assert count.json()["results"]["bindings"][0]["n"]["value"] == "0"
-    ask = httpx.get(
+    ask = http.get(
         live_server.sparql,
         params={
             "query": "PREFIX x: <http://example.org/> ASK { GRAPH x:no-such-graph { ?s ?p ?o } }",
@@ -205,7 +136,7 @@ def test_absent_graph_is_empty(live_server: LiveServer, dataset: dict) -> None:
         },
     )
     assert ask.json()["boolean"] is False
-    present = httpx.get(
+    present = http.get(
         live_server.sparql,
         params={"query": "ASK { GRAPH <https://w3id.org/govkg/graph/entities> { ?s ?p ?o } }"},
     )
@@ -214,7 +145,7 @@ def test_absent_graph_is_empty(live_server: LiveServer, dataset: dict) -> None:
 
 def test_virtuoso_syntax_error_names_the_users_line(live_server: LiveServer) -> None:
     """govkg prepends a BASE line; Virtuoso's line number is given back in the user's lines."""
-    resp = httpx.get(live_server.sparql, params={"query": "SELECT ?x\nWHERE {\n  ?x ?y }"})
+    resp = http.get(live_server.sparql, params={"query": "SELECT ?x\nWHERE {\n  ?x ?y }"})
     assert resp.status_code == 400
     body = resp.json()
     assert body["type"] == PROBLEMS + "query-syntax"
@@ -234,22 +165,22 @@ def test_gsp_bodies_larger_than_one_insert(writable_server: LiveServer) -> None:
             for i in range(start, start + n)
         )
 
-    put = httpx.put(
+    put = http.put(
         url, params={"graph": graph}, content=body(0, 12000), headers=headers, timeout=120
     )
     assert put.status_code == 201, put.text
-    post = httpx.post(
+    post = http.post(
         url, params={"graph": graph}, content=body(11000, 3000), headers=headers, timeout=120
     )
     assert post.status_code == 204, post.text
     assert len(_in_virtuoso(writable_server, graph)) == 14000  # merged: 1,000 were there
-    assert httpx.delete(url, params={"graph": graph}, headers=TOKEN, timeout=120).status_code == 204
+    assert http.delete(url, params={"graph": graph}, headers=TOKEN, timeout=120).status_code == 204
     assert _in_virtuoso(writable_server, graph) == []
 
 
 def test_default_graph_writes_refused_by_name(writable_server: LiveServer) -> None:
     """The remote default graph is the union of the named graphs: a clear 400, nothing sent."""
-    resp = httpx.post(
+    resp = http.post(
         f"{writable_server.url}/rdf-graphs",
         params={"default": ""},
         content="<http://example.org/a> <http://example.org/p> 1 .",
@@ -261,7 +192,7 @@ def test_default_graph_writes_refused_by_name(writable_server: LiveServer) -> No
 
 def test_health_names_the_server(live_server: LiveServer) -> None:
     """What test_health checks, for a remote backend: the server's URL and its triple count."""
-    body = httpx.get(f"{live_server.url}/health").json()
+    body = http.get(f"{live_server.url}/health").json()
     assert body["status"] == "ok"
     assert body["store"] == live_server.virtuoso  # type: ignore[attr-defined]
     sample = ox.parse(SAMPLE_TRIG.encode(), format=ox.RdfFormat.TRIG)

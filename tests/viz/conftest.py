@@ -6,9 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from viz_browser import chromium_missing_reason, launch, serve_directory
-
-from tests.system import unavailable
+from support.browser import chromium_missing_reason, launch, serve_directory
+from support.system import unavailable
 
 OUTPUT_DIR = Path(__file__).resolve().parents[2] / "test-output" / "viz"
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 from govkg.viz import render_graph_page, render_scenario_page
-from viz_browser import counts, node_point, open_page
-from viz_synthetic import GK, GRAPH, ID, SRC, synthetic_graph
+from support.browser import counts, node_point, open_page
+from support.synthetic import GK, GRAPH, ID, SRC, synthetic_graph
 
 pytestmark = pytest.mark.browser
 

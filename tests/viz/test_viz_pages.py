@@ -11,7 +11,7 @@ from govkg.graph.errors import InputError, NotFoundError
 from govkg.viz import neighbourhood, render_graph_page, render_scenario_page
 from govkg.viz.assets import vis_network_css, vis_network_js
 from govkg.viz.layout import compute_layout
-from viz_synthetic import GK, GRAPH, ID, SRC, synthetic_graph
+from support.synthetic import GK, GRAPH, ID, SRC, synthetic_graph
 
 IRI_BASE = "https://w3id.org/govkg/"
 URL = re.compile(r"https?://[^\s\"'<>)\\]+")

@@ -15,25 +15,22 @@ from pathlib import Path
 import httpx
 import pytest
 from govkg.graph.analysis.service import Snapshot, VizRequest
-from govkg.graph.build import build_store
 from govkg.graph.store.embedded import Store
 from govkg.viz.render import render_page
-
-from tests.conftest import LiveServer, start_server
+from support.servers import LiveServer, http, in_process_server
 
 QUESTION = {"question": "models-by-developer", "developer": "meta"}
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("viz-limits") / "store"
-    build_store(path)
-    return path
+def store(bundled_store: Path) -> Path:
+    """The session's bundled store (tests/conftest.py); the servers here only read it."""
+    return bundled_store
 
 
 @pytest.fixture(scope="module")
 def server(store: Path) -> Iterator[LiveServer]:
-    with start_server(store, data=None) as live:
+    with in_process_server(store, data=None) as live:
         yield live
 
 
@@ -46,7 +43,7 @@ def problem(r: httpx.Response, status: int) -> dict:
 
 
 def test_a_question_page_is_the_one_the_cli_draws(server: LiveServer, store: Path) -> None:
-    r = httpx.get(f"{server.url}/viz", params=QUESTION, timeout=120)
+    r = http.get(f"{server.url}/viz", params=QUESTION, timeout=120)
     assert r.status_code == 200, r.text[:500]
     assert r.headers["content-type"].startswith("text/html")
     assert "<title>Question: models-by-developer</title>" in r.text
@@ -65,24 +62,24 @@ def test_a_question_page_is_the_one_the_cli_draws(server: LiveServer, store: Pat
 def test_a_question_past_the_time_limit_is_a_503_and_the_server_goes_on(
     server: LiveServer,
 ) -> None:
-    r = httpx.get(f"{server.url}/viz", params={**QUESTION, "timeout": "0.0001"}, timeout=120)
+    r = http.get(f"{server.url}/viz", params={**QUESTION, "timeout": "0.0001"}, timeout=120)
     body = problem(r, 503)
     assert "did not finish" in body["detail"] or "no query worker" in body["detail"]
-    again = httpx.get(f"{server.url}/viz", params=QUESTION, timeout=120)
+    again = http.get(f"{server.url}/viz", params=QUESTION, timeout=120)
     assert again.status_code == 200, again.text[:500]
 
 
 def test_the_server_time_limit_applies_without_a_timeout_parameter(store: Path) -> None:
-    with start_server(store, data=None, query_timeout=0.0001) as live:
-        problem(httpx.get(f"{live.url}/viz", params=QUESTION, timeout=120), 503)
+    with in_process_server(store, data=None, query_timeout=0.0001) as live:
+        problem(http.get(f"{live.url}/viz", params=QUESTION, timeout=120), 503)
         # pages that ask no question are not affected by the query time limit
-        page = httpx.get(f"{live.url}/viz", params={"focus": "meta", "depth": 1}, timeout=120)
+        page = http.get(f"{live.url}/viz", params={"focus": "meta", "depth": 1}, timeout=120)
         assert page.status_code == 200, page.text[:500]
 
 
 def test_an_answer_over_the_row_cap_is_a_413(store: Path) -> None:
-    with start_server(store, data=None, max_results=2) as live:
-        body = problem(httpx.get(f"{live.url}/viz", params=QUESTION, timeout=120), 413)
+    with in_process_server(store, data=None, max_results=2) as live:
+        body = problem(http.get(f"{live.url}/viz", params=QUESTION, timeout=120), 413)
         assert "more than 2 rows" in body["detail"]
 
 
@@ -96,4 +93,4 @@ def test_an_answer_over_the_row_cap_is_a_413(store: Path) -> None:
     ],
 )
 def test_bad_question_requests_are_problems(server: LiveServer, params: dict, status: int) -> None:
-    problem(httpx.get(f"{server.url}/viz", params=params, timeout=120), status)
+    problem(http.get(f"{server.url}/viz", params=params, timeout=120), status)

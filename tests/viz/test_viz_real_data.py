@@ -10,16 +10,16 @@ import json
 import re
 
 import pytest
-from govkg.graph import curated, projection
+from govkg.graph import projection
 from govkg.graph.analysis import coverage, pagerank
 from govkg.graph.store.embedded import Store
 from govkg.viz import coverage_gap_subgraph, render_graph_page
-from viz_browser import counts, node_point, open_page
+from support.browser import counts, node_point, open_page
 
 
 @pytest.fixture(scope="module")
-def projected():  # type: ignore[no-untyped-def]
-    data = curated.compile_data()
+def projected(compiled_data):  # type: ignore[no-untyped-def]
+    data = compiled_data
     store = Store.in_memory()
     store.oxigraph.extend(data.iter_quads())
     g = projection.project(store, include_concepts=True)

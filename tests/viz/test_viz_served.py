@@ -12,19 +12,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from govkg.graph.build import build_store
-from viz_browser import Watch, counts
-
-from tests.conftest import LiveServer, start_server
+from support.browser import Watch, counts
+from support.servers import LiveServer, start_server
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    path = tmp_path_factory.mktemp("served") / "store"
-    build_store(path)
-    with start_server(path, data=None) as live:
+def server(bundled_store: Path) -> Iterator[LiveServer]:
+    with start_server(bundled_store, data=None) as live:
         yield live
 
 

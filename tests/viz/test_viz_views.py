@@ -6,7 +6,7 @@ import networkx as nx
 import pytest
 from govkg.graph.errors import InputError
 from govkg.viz.views import coverage_gap_subgraph, result_subgraph
-from viz_synthetic import GK, GRAPH, ID, synthetic_graph
+from support.synthetic import GK, GRAPH, ID, synthetic_graph
 
 
 def test_result_subgraph_keeps_named_nodes_and_context():

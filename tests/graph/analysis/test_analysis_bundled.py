@@ -17,11 +17,10 @@ AS_OF = "2026-11-28"  # the founding article's month
 
 
 @pytest.fixture(scope="module")
-def bundled(tmp_path_factory) -> nx.MultiDiGraph:
-    from govkg.graph.curated import compile_data
+def bundled(tmp_path_factory, compiled_data) -> nx.MultiDiGraph:
     from govkg.graph.projection import project
 
-    data = compile_data()
+    data = compiled_data
     store = Store.open(tmp_path_factory.mktemp("store") / "store")
     store.oxigraph.bulk_extend(data.iter_quads())
     return project(store, include_concepts=True)

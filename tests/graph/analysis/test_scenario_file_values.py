@@ -10,19 +10,13 @@ from
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-import httpx
 import pytest
 from govkg.graph.analysis import parse_scenario
 from govkg.graph.errors import InputError
-
-from tests.conftest import start_server
-
-ROOT = Path(__file__).resolve().parents[3]
-GOVKG = Path(sys.executable).parent / "govkg"
+from support.cli import invoke
+from support.servers import http, in_process_server
 
 HEAD = "scenario:\n  id: x\n  title: X\n"
 BAD_DATE = HEAD + (
@@ -74,21 +68,15 @@ def test_cli_reports_the_bad_date_without_a_traceback(tmp_path: Path) -> None:
     bad = tmp_path / "bad-date.yaml"
     bad.write_text(BAD_DATE, encoding="utf-8")
     env_store = tmp_path / "no-store"  # the file is checked before any store is opened
-    r = subprocess.run(
-        [str(GOVKG), "analyze", "scenario", str(bad), "--store", str(env_store)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
+    r = invoke("analyze", "scenario", bad, "--store", env_store)
     assert r.returncode == 1, r.stderr
     assert "Traceback" not in r.stderr
     assert f"{bad}:8: changes[0].valid_from: expected a date YYYY-MM-DD" in r.stderr
 
 
 def test_http_answers_400_with_the_located_problem(tmp_path: Path) -> None:
-    with start_server(tmp_path / "store") as server:
-        r = httpx.post(
+    with in_process_server(tmp_path / "store") as server:
+        r = http.post(
             server.url + "/analysis/scenario",
             content=BAD_DATE.encode(),
             headers={"Content-Type": "application/yaml"},

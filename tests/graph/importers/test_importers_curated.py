@@ -17,11 +17,9 @@ EG = "https://w3id.org/govkg/graph/import-ecosystem-graphs"
 
 
 @pytest.fixture(scope="module")
-def curated_build(tmp_path_factory, epoch_csv, ecosystem_dir):
+def curated_build(tmp_path_factory, epoch_csv, ecosystem_dir, compiled_data):
     """The curated data compiled into an on-disk store, then both real imports on top."""
-    from govkg.graph.curated import compile_data
-
-    data = compile_data()
+    data = compiled_data
     store = Store.open(tmp_path_factory.mktemp("curated") / "store")
     store.oxigraph.extend(data.iter_quads())
     store.oxigraph.load(

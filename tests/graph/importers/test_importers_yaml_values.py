@@ -9,17 +9,12 @@ other fields ruamel converts itself (numbers, explicit tags, dates in non-date f
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from govkg.graph.errors import DataValidationError
 from govkg.graph.importers import import_ecosystem_graphs
+from support.cli import Ran, invoke
 
 EG = "https://w3id.org/govkg/graph/import-ecosystem-graphs"
-ROOT = Path(__file__).resolve().parents[3]
-GOVKG = Path(sys.executable).parent / "govkg"
 
 GOOD = """\
 - type: model
@@ -96,14 +91,8 @@ def test_cli_lenient_reports_and_strict_fails_without_a_traceback(tmp_path, writ
     folder = write_ecosystem({"a.yaml": GOOD + BAD_DATE})
     store = tmp_path / "cli-store"
 
-    def run(*extra: str) -> subprocess.CompletedProcess:
-        return subprocess.run(
-            [str(GOVKG), "import", "ecosystem-graphs", str(folder), "--store", str(store), *extra],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            timeout=300,
-        )
+    def run(*extra: str) -> Ran:
+        return invoke("import", "ecosystem-graphs", folder, "--store", store, *extra)
 
     strict = run("--strict")
     assert strict.returncode == 1, strict.stderr

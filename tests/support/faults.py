@@ -10,29 +10,22 @@ from __future__ import annotations
 import gc
 import os
 import signal
-import socket
 import subprocess
 import time
 from collections import Counter
 from pathlib import Path
 
 import pyoxigraph as ox
+from support import cli
 
 ROOT = Path(__file__).resolve().parents[2]
-GOVKG = ROOT / ".venv" / "bin" / "govkg"
+GOVKG = cli.GOVKG
 PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
 def govkg(*args: str | Path, timeout: float = 120, env: dict | None = None):
-    """Run ``.venv/bin/govkg`` with ``args``; the completed process (output as text)."""
-    return subprocess.run(
-        [str(GOVKG), *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        cwd=ROOT,
-        env={**os.environ, "COLUMNS": "200", **(env or {})},
-    )
+    """The installed ``govkg`` script in a subprocess; wide columns keep messages on one line."""
+    return cli.govkg(*args, env={"COLUMNS": "200", **(env or {})}, timeout=timeout)
 
 
 def kill_after(argv: list[str], delay: float) -> tuple[bool, int | None]:
@@ -119,10 +112,3 @@ def rss_mb(pid: int) -> float:
         except OSError:
             continue
     return total
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

@@ -15,8 +15,7 @@ import httpx
 from rdflib import Graph, Namespace
 from rdflib.collection import Collection
 from rdflib.query import Result
-
-from tests.conformance.runner import AUTH, SUITE, as_ntriples
+from support.sparql_suite import AUTH, SUITE, as_ntriples
 
 MANIFEST = SUITE / "protocol" / "manifest.ttl"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
