@@ -18,9 +18,8 @@ from govkg.graph import curated
 from govkg.graph.analysis import coverage
 from govkg.graph.analysis.service import load_graph, today
 from govkg.graph.store.embedded import Store
-
-from tests.conftest import LiveServer, start_server
-from tests.system import unavailable
+from support.servers import LiveServer, start_server
+from support.system import unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[1] / "clients" / "vendor" / "axe-core" / "axe.min.js"

@@ -6,7 +6,6 @@ import gc
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 import rdflib
 from fastapi.testclient import TestClient
@@ -14,8 +13,7 @@ from govkg.api.http.app import create_app
 from govkg.api.settings import Settings
 from govkg.graph import curated
 from govkg.graph.store.embedded import Store
-
-from tests.conftest import LiveServer
+from support.servers import LiveServer, http
 
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
@@ -105,9 +103,9 @@ def test_void_in_each_format(client: TestClient, media: str, fmt: str) -> None:
 
 
 def test_service_description_links_the_void(live_server: LiveServer) -> None:
-    resp = httpx.get(live_server.sparql, headers={"Accept": "text/turtle"})
+    resp = http.get(live_server.sparql, headers={"Accept": "text/turtle"})
     g = rdflib.Graph().parse(data=resp.content, format="turtle")
     seen = {str(o) for o in g.objects(None, rdflib.RDFS.seeAlso)}
     assert any(o.endswith("/.well-known/void") for o in seen), seen
-    void = httpx.get(f"{live_server.url}/.well-known/void", headers={"Accept": "text/turtle"})
+    void = http.get(f"{live_server.url}/.well-known/void", headers={"Accept": "text/turtle"})
     assert void.status_code == 200
