@@ -74,13 +74,20 @@ def test_a_changed_date_on_the_same_statement(edited, replace_in) -> None:
     assert stmt.change == "changed"
     assert stmt.iri == STMT + "meta-llama-3-1/release"
     assert stmt.source == SRC + "meta-llama-3-1"
+    old, new = [f'"2024-07-23"^^<{XSD_DATE}>'], [f'"2024-07-22"^^<{XSD_DATE}>']
+    # With open weights and no date of their own, the weights are available from the release
+    # date (the time model), so that changes with it.
     assert [(p.property, p.aspect, p.old, p.new) for p in stmt.properties] == [
-        (GK + "date", "date", [f'"2024-07-23"^^<{XSD_DATE}>'], [f'"2024-07-22"^^<{XSD_DATE}>'])
+        (GK + "date", "date", old, new),
+        (GK + "weightsAvailableFrom", "date", old, new),
     ]
-    # The model's own gk:releaseDate (asserted in the same source graph) is a plain triple.
+    # The model's own gk:releaseDate and gk:weightsAvailableFrom (asserted in the same source
+    # graph) are plain triples.
     assert sorted((t.change, t.predicate, t.object) for t in changes.triples) == [
         ("added", f"<{GK}releaseDate>", f'"2024-07-22"^^<{XSD_DATE}>'),
+        ("added", f"<{GK}weightsAvailableFrom>", f'"2024-07-22"^^<{XSD_DATE}>'),
         ("removed", f"<{GK}releaseDate>", f'"2024-07-23"^^<{XSD_DATE}>'),
+        ("removed", f"<{GK}weightsAvailableFrom>", f'"2024-07-23"^^<{XSD_DATE}>'),
     ]
     assert {changes.source_of(t) for t in changes.triples} == {SRC + "meta-llama-3-1"}
 
