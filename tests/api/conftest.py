@@ -13,8 +13,15 @@ opens the embedded store at ``settings.store`` for its expectation.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import pytest
 from support.servers import LiveServer
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
 
 BACKENDS = ["embedded", pytest.param("virtuoso", marks=[pytest.mark.slow, pytest.mark.virtuoso])]
 
@@ -48,3 +55,14 @@ def writable_server(
     if backend == "embedded":
         return writable_server
     return request.getfixturevalue("virtuoso_writable_server")
+
+
+@pytest.fixture(scope="session")
+def bundled_client(bundled_store: Path) -> Iterator[TestClient]:
+    """The app in-process (Starlette's TestClient, lifespan run) over the bundled store."""
+    from fastapi.testclient import TestClient
+    from govkg.api.http.app import create_app
+    from govkg.api.settings import Settings
+
+    with TestClient(create_app(Settings(store=bundled_store, workers=1))) as c:
+        yield c

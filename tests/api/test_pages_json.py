@@ -7,15 +7,9 @@ the analyses, never copied from the page.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
-from govkg.api.http.app import create_app
-from govkg.api.settings import Settings
-from govkg.graph import curated
 from govkg.graph.analysis import coverage
 from govkg.graph.analysis.explain import explain
 from govkg.graph.analysis.service import load_graph, today
@@ -24,32 +18,15 @@ from govkg.graph.store.embedded import Store
 ID = "https://w3id.org/govkg/id/"
 
 
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("pages-json") / "store"
-    store = Store.open(path)
-    store.oxigraph.extend(curated.compile_data().iter_quads())
-    store.flush()
-    del store
-    gc.collect()
-    return path
-
-
-@pytest.fixture(scope="module")
-def client(store_path: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(store=store_path, workers=1))) as c:
-        yield c
-
-
 def _section(view: dict, sid: str) -> dict:
     return next(s for s in view["sections"] if s["id"] == sid)
 
 
 def test_model_page_verdict_and_explanation_come_from_the_analyses(
-    client: TestClient, store_path: Path
+    bundled_client: TestClient, bundled_store: Path
 ) -> None:
-    view = client.get("/page/id/llama-3.1-405b.json").json()
-    g = load_graph(Store.open(store_path, read_only=True))
+    view = bundled_client.get("/page/id/llama-3.1-405b.json").json()
+    g = load_graph(Store.open(bundled_store, read_only=True))
     day = today()
     assert view["verdict"]["verdict"] == coverage(g, day).verdict(ID + "llama-3.1-405b")
     assert view["verdict"]["text"] == explain(g, ID + "llama-3.1-405b", day).text
@@ -65,19 +42,19 @@ def test_model_page_verdict_and_explanation_come_from_the_analyses(
     assert weights[0]["access"]["label"] and weights[0]["source"]["published"] == "23 July 2024"
 
 
-def test_month_precise_dates_stay_months(client: TestClient) -> None:
-    view = client.get("/page/id/yi-34b.json").json()
+def test_month_precise_dates_stay_months(bundled_client: TestClient) -> None:
+    view = bundled_client.get("/page/id/yi-34b.json").json()
     release = next(e for e in view["facts"]["out"] if e["property_iri"].endswith("releaseDate"))
     assert release["values"][0]["text"] == "November 2023"
-    meta = client.get("/page/id/meta.json").json()
+    meta = bundled_client.get("/page/id/meta.json").json()
     negotiating = _section(meta, "commitments-negotiating")["items"]
     assert any(i["date_text"] == "November 2026" for i in negotiating)
 
 
 def test_developer_page_groups_commitments_by_status_with_sources(
-    client: TestClient, store_path: Path
+    bundled_client: TestClient, bundled_store: Path
 ) -> None:
-    view = client.get("/page/id/meta.json").json()
+    view = bundled_client.get("/page/id/meta.json").json()
     ids = {s["id"] for s in view["sections"]}
     assert {"stances", "commitments-signed", "commitments-negotiating", "commitments-declined",
             "models", "evaluations", "actions"} <= ids  # fmt: skip
@@ -95,21 +72,21 @@ def test_developer_page_groups_commitments_by_status_with_sources(
     # every model's note is its verdict from the coverage report
     from govkg.graph.pages.sections import NOT_ASSESSED
 
-    verdicts = coverage(load_graph(Store.open(store_path, read_only=True)), today()).verdicts()
+    verdicts = coverage(load_graph(Store.open(bundled_store, read_only=True)), today()).verdicts()
     for ref in _section(view, "models")["refs"]:
         assert ref["note"] == verdicts.get(ref["iri"], NOT_ASSESSED)
 
 
-def test_claims_say_whose_claim_they_are(client: TestClient) -> None:
-    view = client.get("/page/source/article-meta-federal-ai-review.json").json()
+def test_claims_say_whose_claim_they_are(bundled_client: TestClient) -> None:
+    view = bundled_client.get("/page/source/article-meta-federal-ai-review.json").json()
     items = _section(view, "supports")["items"]
     claims = [i for i in items if i["kind"] == "Claim"]
     assert claims and all(i["status"].startswith("claim by ") for i in claims)
     assert all(i["quote"] for i in items if i["kind"] in ("Participation", "StanceAttribution"))
 
 
-def test_instrument_page_lists_signatories(client: TestClient) -> None:
-    view = client.get("/page/id/seoul-frontier-ai-safety-commitments.json").json()
+def test_instrument_page_lists_signatories(bundled_client: TestClient) -> None:
+    view = bundled_client.get("/page/id/seoul-frontier-ai-safety-commitments.json").json()
     rows = _section(view, "signatories")["rows"]
     parties = {r["party"]["label"] for r in rows}
     assert {"Meta", "OpenAI", "Anthropic"} <= parties

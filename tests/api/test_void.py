@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import rdflib
 from fastapi.testclient import TestClient
-from govkg.api.http.app import create_app
-from govkg.api.settings import Settings
-from govkg.graph import curated
 from govkg.graph.store.embedded import Store
 from support.servers import LiveServer, http
 
@@ -21,25 +16,8 @@ DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
-@pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("void") / "store"
-    store = Store.open(path)
-    store.oxigraph.extend(curated.compile_data().iter_quads())
-    store.flush()
-    del store
-    gc.collect()
-    return path
-
-
-@pytest.fixture(scope="module")
-def client(store_path: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(Settings(store=store_path, workers=1))) as c:
-        yield c
-
-
-def _void(client: TestClient) -> tuple[rdflib.Graph, rdflib.URIRef]:
-    resp = client.get("/.well-known/void", headers={"Accept": "text/turtle"})
+def _void(bundled_client: TestClient) -> tuple[rdflib.Graph, rdflib.URIRef]:
+    resp = bundled_client.get("/.well-known/void", headers={"Accept": "text/turtle"})
     assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/turtle")
     g = rdflib.Graph().parse(data=resp.content, format="turtle")
     (ds,) = [s for s in g.subjects(rdflib.RDF.type, VOID.Dataset) if (s, VOID.triples, None) in g
@@ -47,9 +25,9 @@ def _void(client: TestClient) -> tuple[rdflib.Graph, rdflib.URIRef]:
     return g, ds
 
 
-def test_void_counts_equal_the_store(client: TestClient, store_path: Path) -> None:
-    g, ds = _void(client)
-    store = Store.open(store_path, read_only=True)
+def test_void_counts_equal_the_store(bundled_client: TestClient, bundled_store: Path) -> None:
+    g, ds = _void(bundled_client)
+    store = Store.open(bundled_store, read_only=True)
     quads = list(store.quads())
     triples = {(q.subject, q.predicate, q.object) for q in quads}
     assert int(g.value(ds, VOID.triples)) == len(triples)
@@ -72,13 +50,13 @@ def test_void_counts_equal_the_store(client: TestClient, store_path: Path) -> No
         assert int(g.value(part, VOID.entities)) == expected, cls
 
 
-def test_void_names_endpoint_dumps_licence_and_build(client: TestClient) -> None:
-    g, ds = _void(client)
+def test_void_names_endpoint_dumps_licence_and_build(bundled_client: TestClient) -> None:
+    g, ds = _void(bundled_client)
     assert str(g.value(ds, VOID.sparqlEndpoint)).endswith("/sparql")
     dumps = {str(u).rsplit(".", 1)[-1] for u in g.objects(ds, VOID.dataDump)}
     assert {"nq", "ttl", "jsonld"} <= dumps
     for url in g.objects(ds, VOID.dataDump):
-        assert client.get(str(url).replace("http://testserver", "")).status_code == 200
+        assert bundled_client.get(str(url).replace("http://testserver", "")).status_code == 200
     assert g.value(ds, DCTERMS.license) is not None
     assert g.value(ds, DCTERMS.modified) is not None
     assert (ds, rdflib.RDF.type, DCAT.Dataset) in g
@@ -91,14 +69,14 @@ def test_void_names_endpoint_dumps_licence_and_build(client: TestClient) -> None
     [("application/ld+json", "json-ld"), ("application/n-triples", "nt"),
      ("application/rdf+xml", "xml")],
 )  # fmt: skip
-def test_void_in_each_format(client: TestClient, media: str, fmt: str) -> None:
-    resp = client.get("/.well-known/void", headers={"Accept": media})
+def test_void_in_each_format(bundled_client: TestClient, media: str, fmt: str) -> None:
+    resp = bundled_client.get("/.well-known/void", headers={"Accept": media})
     assert (
         resp.headers["content-type"].startswith(media) and "accept" in resp.headers["vary"].lower()
     )
     g = rdflib.Graph().parse(data=resp.content, format=fmt)
     assert len(list(g.subjects(rdflib.RDF.type, VOID.Dataset))) > 1
-    html = client.get("/.well-known/void", headers={"Accept": "text/html"})
+    html = bundled_client.get("/.well-known/void", headers={"Accept": "text/html"})
     assert html.headers["content-type"].startswith("text/html") and "SPARQL endpoint" in html.text
 
 
