@@ -21,7 +21,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import networkx as nx
 from govkg.graph.errors import UnsupportedFormatError
@@ -79,7 +79,8 @@ def export(
     if name in NETWORK_FORMATS:
         graphs = [graph] if graph else None
         projected = project_for_export(store, graphs)
-        writer = _CountingWriter(out, progress)
+        # A raw byte stream that counts; typed as the binary file the writers take.
+        writer = cast(BinaryIO, _CountingWriter(out, progress))
         if name == "graphml":
             nx.write_graphml(projected, writer)
         elif name == "gexf":
@@ -93,7 +94,9 @@ def export(
         raise UnsupportedFormatError(
             f"cannot export as {fmt!r}; expected one of: {', '.join(export_format_names())}"
         ) from None
-    store.export(_CountingWriter(out, progress), rdf_format, graph, prefixes=PREFIXES)
+    store.export(
+        cast(BinaryIO, _CountingWriter(out, progress)), rdf_format, graph, prefixes=PREFIXES
+    )
 
 
 def safe_value(value: object) -> str | int | float | bool | None:

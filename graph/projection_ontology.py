@@ -86,7 +86,7 @@ def _store_ontology(store: Backend) -> OntologyInfo:
         concepts=set(base.concepts),
     )
     for quad in store.quads(str(ONTOLOGY_GRAPH)):
-        if isinstance(quad.subject, ox.NamedNode):
+        if isinstance(quad.subject, ox.NamedNode) and not isinstance(quad.object, ox.Triple):
             onto.add_quad(quad.subject.value, quad.predicate.value, quad.object)
     return onto
 

@@ -16,6 +16,7 @@ import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeGuard
 
 from govkg.ontology import BASE, GK, GKC, HERE, ONTOLOGY_FILE, ONTOLOGY_IRI, PREFIXES
 from rdflib import Graph, Literal, URIRef
@@ -77,7 +78,7 @@ def _curie(iri: URIRef) -> str:
     return f"{prefix}:{text[len(namespace) :]}"
 
 
-def _is_ours(iri: object) -> bool:
+def _is_ours(iri: object) -> TypeGuard[URIRef]:
     return isinstance(iri, URIRef) and str(iri).startswith(BASE)
 
 
@@ -155,7 +156,9 @@ def _concepts_of(graph: Graph, scheme: URIRef) -> list[Entry]:
         seen.add(concept)
         ordered.append(_entry(graph, concept, CONCEPT_FACTS, depth))
         children = [c for c in members if (c, SKOS.broader, concept) in graph]
-        children += [c for c in graph.objects(concept, SKOS.narrower) if c in members]
+        children += [
+            c for c in graph.objects(concept, SKOS.narrower) if _is_ours(c) and c in members
+        ]
         for child in sorted(set(children), key=str):
             visit(child, depth + 1)
 

@@ -105,9 +105,9 @@ def build_elements(
     positions: Mapping[Hashable, tuple[float, float]],
     *,
     centrality: Mapping[Hashable, float] | None = None,
-    coverage: Mapping[Hashable, str] | None = None,
+    coverage: Mapping[Any, str] | None = None,
     source_titles: Mapping[str, Mapping[str, Any]] | None = None,
-    changes: Mapping[Hashable, str] | None = None,
+    changes: Mapping[Any, str] | None = None,
     edge_changes: Mapping[tuple, str] | None = None,
 ) -> Elements:
     """Node and edge dicts for vis-network plus the tables the filters use.
@@ -179,8 +179,8 @@ def _node_dict(
     positions: Mapping[Hashable, tuple[float, float]],
     sizes: Mapping[Hashable, float],
     centrality: Mapping[Hashable, float] | None,
-    coverage: Mapping[Hashable, str] | None,
-    changes: Mapping[Hashable, str] | None,
+    coverage: Mapping[Any, str] | None,
+    changes: Mapping[Any, str] | None,
     node_graphs: dict[Hashable, set[int]],
     gidx: Any,
 ) -> dict[str, Any]:

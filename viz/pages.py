@@ -119,7 +119,7 @@ def render_graph_page(
     *,
     title: str,
     centrality: Mapping[Hashable, float] | None = None,
-    coverage: Mapping[Hashable, str] | None = None,
+    coverage: Mapping[Any, str] | None = None,
     focus: str | None = None,
     depth: int = 2,
     max_nodes: int = DEFAULT_MAX_NODES,
@@ -180,8 +180,8 @@ def render_scenario_page(
     after: nx.MultiDiGraph,
     *,
     title: str,
-    coverage_before: Mapping[Hashable, str] | None = None,
-    coverage_after: Mapping[Hashable, str] | None = None,
+    coverage_before: Mapping[Any, str] | None = None,
+    coverage_after: Mapping[Any, str] | None = None,
     centrality: Mapping[Hashable, float] | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
     source_titles: Mapping[str, Mapping[str, Any]] | None = None,
@@ -221,7 +221,11 @@ def render_scenario_page(
         if (u, v, d.get("predicate")) not in before_keys:
             k = union.add_edge(u, v, **d)
             edge_changes[(u, v, k)] = "added"
-    coverage = {v: ca.get(v) or cb.get(v) for v in union if ca.get(v) or cb.get(v)}
+    coverage: dict[Hashable, str] = {}
+    for v in union:
+        status = ca.get(v) or cb.get(v)
+        if status:
+            coverage[v] = status
     el = build_elements(
         union,
         compute_layout(union),

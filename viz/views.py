@@ -8,6 +8,7 @@ pages small enough to read. Each returns a copy of part of the projected graph, 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
 
 import networkx as nx
 from govkg.graph.errors import InputError
@@ -45,7 +46,7 @@ def result_subgraph(
 
 def coverage_gap_subgraph(
     g: nx.MultiDiGraph,
-    coverage: Mapping[Hashable, str],
+    coverage: Mapping[Any, str],
     *,
     verdicts: Iterable[str] = ("uncovered",),
     open_weights_only: bool = False,

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hmac
 import json
 from collections.abc import Iterable
+from typing import cast
 
 from govkg.graph.errors import AuthenticationError, ForbiddenOperationError
 from govkg.graph.sparql_text import decode_escapes, service_targets
@@ -56,6 +57,7 @@ def _rdflib_targets(text: str, is_update: bool) -> list[str | None]:
         from rdflib.term import URIRef
 
         # The algebra (not the raw parse tree) has prefixed names and BASE resolved.
+        tree: object
         if is_update:
             tree = algebra.translateUpdate(parser.parseUpdate(text)).algebra
         else:
@@ -76,7 +78,7 @@ def _rdflib_targets(text: str, is_update: bool) -> list[str | None]:
         elif (
             isinstance(node, list | tuple) or hasattr(node, "asList") and not isinstance(node, str)
         ):
-            for value in node:
+            for value in cast(Iterable[object], node):
                 walk(value, depth + 1)
 
     walk(tree)

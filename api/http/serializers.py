@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from decimal import Decimal
+from typing import IO, cast
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
@@ -259,7 +260,8 @@ class BoundedSink:
 
 def native_select(result: ox.QuerySolutions, media_type: str, output: BoundedSink) -> None:
     """Write the whole SELECT result with pyoxigraph's serialiser (consumes it) to ``output``."""
-    result.serialize(output, format=NATIVE_SELECT_FORMATS[media_type])
+    # BoundedSink has the one method the serialiser calls (write): a binary file to it.
+    result.serialize(cast(IO[bytes], output), format=NATIVE_SELECT_FORMATS[media_type])
 
 
 def solutions_over(body: bytes, media_type: str, cap: int) -> bool:

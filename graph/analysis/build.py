@@ -162,7 +162,15 @@ def _statement(
     graph: nx.MultiDiGraph, ref: str, kind: str, source_graph: str, attrs: dict[str, object]
 ) -> str:
     clean = {k: v for k, v in attrs.items() if v is not None}
-    node = add_entity(graph, ref, kind, source_graph=source_graph, **clean)
+    label = clean.pop("label", None)
+    node = add_entity(
+        graph,
+        ref,
+        kind,
+        str(label) if label is not None else None,
+        source_graph=source_graph,
+        **clean,
+    )
     graph.nodes[node]["source"] = source_graph.replace("/graph/", "/source/")
     return node
 

@@ -217,9 +217,12 @@ def run_scenario(
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    if as_of is None and scenario.as_of is None:
+    if as_of is not None:
+        day = parse_day(as_of)
+    elif scenario.as_of is not None:
+        day = scenario.as_of
+    else:
         raise InputError(f"{scenario.file}: scenario.as_of: no date given and none in the file")
-    day = parse_day(as_of) if as_of is not None else scenario.as_of
     changed, policies = _apply(graph, scenario)
     before = coverage(graph, day)
     after = coverage(changed, day, policies=policies)

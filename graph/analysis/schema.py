@@ -24,6 +24,7 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import networkx as nx
 from govkg.graph.errors import InputError, NotFoundError
@@ -217,7 +218,7 @@ class Fact:
     def __str__(self) -> str:
         return f"{self.subject_label} —{self.predicate_label}→ {self.object_label}"
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
         return {
             "subject": self.subject,

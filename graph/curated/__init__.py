@@ -54,7 +54,7 @@ class CompiledData:
 
     def to_nquads(self) -> bytes:
         """Sorted N-Quads: byte-identical for identical input, so builds can be diffed."""
-        text = ox.serialize(self.iter_quads(), format=ox.RdfFormat.N_QUADS)
+        text = ox.serialize(self.iter_quads(), format=ox.RdfFormat.N_QUADS) or b""
         lines = sorted(set(text.decode("utf-8").splitlines()))
         return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
 

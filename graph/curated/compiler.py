@@ -222,7 +222,7 @@ def to_dataset(quads: list[Quad]) -> Dataset:
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns)
     for s, p, o, g in quads:
-        ds.add((s, p, o, g))
+        ds.add((s, p, o, g))  # type: ignore[arg-type]  # rdflib takes a graph IRI here too
     return ds
 
 
@@ -247,4 +247,11 @@ def iter_ox_quads(quads: list[Quad]) -> Iterator[ox.Quad]:
             continue
         seen.add(q)
         s, p, o, g = q
-        yield ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g))
+        yield ox.Quad(_named(s), _named(p), to_ox(o), _named(g))
+
+
+def _named(term: Node) -> ox.NamedNode:
+    """A subject, predicate or graph name: always an IRI in the compiler's output."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    raise TypeError(f"expected an IRI, got {term!r}")

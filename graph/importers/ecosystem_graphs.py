@@ -224,14 +224,15 @@ def _asset_triples(asset: Asset, ctx: _Context) -> list[Triple]:
     _, iri = ctx.by_key[model_key(asset.name)]
     a = node(iri)
     is_model = asset.type == "model"
-    merged = is_model and ctx.resolver.known("model", asset.name).merged
+    known = ctx.resolver.known("model", asset.name) if is_model else None
+    merged = known is not None and known.merged
     out: list[Triple] = [(a, RDFS("label") if not merged else gk("alias"), _name(asset, merged))]
     if is_model:
         out.append((a, RDF("type"), gk("AIModel")))
     else:
         out.append((a, RDF("type"), prov("Entity")))
         out.append((a, DCTERMS("type"), node(ASSET_TYPES[asset.type])))
-    statement = None
+    statement: ox.NamedNode | None = None
     if is_model:
         statement = node(str(statement_iri(SOURCE_ID, ctx.resolver.statement_slug(asset.name))))
         out.append((statement, RDF("type"), gk("ModelRelease")))
@@ -247,14 +248,14 @@ def _asset_triples(asset: Asset, ctx: _Context) -> list[Triple]:
             out.append((o, gk("alias"), text(org_name)))
         else:
             ctx.minted_orgs.setdefault(org.iri, org_name)
-        if is_model:
+        if statement is not None:
             ctx.developers.add(org.iri)
             out.append((a, gk("developedBy"), o))
             out.append((statement, gk("developedBy"), o))
         else:
             out.append((a, prov("wasAttributedTo"), o))
     if asset.created is not None:
-        if is_model:
+        if statement is not None:
             out.append((a, gk("releaseDate"), date_literal(asset.created)))
             out.append((statement, gk("date"), date_literal(asset.created)))
         else:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from govkg.graph.errors import DataValidationError, InputError, NotFoundError, Problem
@@ -186,7 +187,7 @@ def _problem(file: str, line: int, number: int, name: str, column: str, message:
 
 
 def _check_row(
-    raw: dict[str, str | None], line: int, number: int, file: str, report: ImportReport
+    raw: dict[Any, Any], line: int, number: int, file: str, report: ImportReport
 ) -> EpochRow | None:
     """One row → an :class:`EpochRow`, or None after reporting why it is skipped."""
 

@@ -168,7 +168,7 @@ def page_data(st: Statement, lk: Lookup) -> dict[str, Any]:
                 "values": [lk.value(v, st.precision) for v in values],
             }
         )
-    fields.sort(key=lambda f: f["property"])
+    fields.sort(key=lambda f: str(f["property"]))
     src = st.first(DCTERMS + "source")
     when = st.sort_date()
     quote = st.first("quote")
