@@ -14,6 +14,7 @@ here formats user text into a query: bound values are RDF terms written by pyoxi
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from typing import NamedTuple
@@ -42,8 +43,7 @@ _LOCAL_MID = rf"[{_PN_CHARS}.:\u00C0-\uFFFF]|{_PLX}"
 _LOCAL_LAST = rf"[{_PN_CHARS}:\u00C0-\uFFFF]|{_PLX}"
 _PREFIX = r"[A-Za-z\u00C0-\uFFFF](?:[\w\-.\u00B7\u00C0-\uFFFF]*[\w\-\u00B7\u00C0-\uFFFF])?"
 
-_TOKEN = re.compile(
-    rf"""
+_TOKEN_PATTERN = rf"""
     (?P<ws>\s+)
   | (?P<comment>\#[^\n\r]*)
   | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
@@ -54,9 +54,15 @@ _TOKEN = re.compile(
   | (?P<pname>(?:{_PREFIX})?:(?:(?:{_LOCAL_FIRST})(?:(?:{_LOCAL_MID})*(?:{_LOCAL_LAST}))?)?)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+    """
+
+
+@functools.cache
+def _token_regex() -> re.Pattern[str]:
+    """The lexer's one regular expression, compiled on first use: its Unicode ranges take
+    ~25 ms to compile, which every CLI start would otherwise pay (docs/benchmarks.md, Load)."""
+    return re.compile(_TOKEN_PATTERN, re.VERBOSE | re.DOTALL)
+
 
 _UNICODE_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
@@ -81,7 +87,7 @@ def tokenize(text: str) -> list[Token]:
     bare words) and ``other`` (punctuation, numbers' characters).
     """
     out: list[Token] = []
-    for m in _TOKEN.finditer(text):
+    for m in _token_regex().finditer(text):
         kind = m.lastgroup or "other"
         if kind not in ("ws", "comment"):
             out.append(Token(kind, m.group(), m.start()))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 import pyoxigraph as ox
 from govkg.graph.store.bulkload import load_by_swap, write_new_store
@@ -27,7 +27,10 @@ from govkg.graph.store.embedded import (
     raise_not_found_graph,
     solutions,
 )
-from govkg.graph.store.remote import RemoteConfig, RemoteStore
+from govkg.graph.store.remote_config import RemoteConfig
+
+if TYPE_CHECKING:
+    from govkg.graph.store.remote import RemoteStore
 
 __all__ = [
     "Backend",
@@ -159,6 +162,8 @@ def open_backend(
     (:class:`~govkg.graph.errors.BackendError` naming its URL).
     """
     if remote is not None:
+        from govkg.graph.store.remote import RemoteStore  # httpx: only when a server is used
+
         return RemoteStore(remote, read_only=read_only)
     if store is None:
         raise ValueError("open_backend needs a store path or a remote configuration")
@@ -222,3 +227,13 @@ def load_file(
 def _conforms(embedded: Store, remote: RemoteStore) -> tuple[Backend, Backend]:
     """Never called: mypy checks here that both adapters implement :class:`Backend`."""
     return embedded, remote
+
+
+def __getattr__(name: str) -> Any:
+    """``RemoteStore`` on first use (PEP 562): importing it loads httpx, which a CLI start
+    with an embedded store never needs."""
+    if name == "RemoteStore":
+        from govkg.graph.store.remote import RemoteStore
+
+        return RemoteStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -31,7 +31,6 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 from urllib.parse import urlencode
@@ -55,12 +54,12 @@ from govkg.graph.store.embedded import (
     raise_not_found_graph,
     solutions,
 )
+from govkg.graph.store.remote_config import RemoteConfig
 from govkg.graph.store.remote_sparql import check_response, parse_results
 from govkg.ontology.sparql_files import read_sparql
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
 QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-AuthKind = Literal["basic", "digest"]
 
 #: The default graph of "separate" queries: a graph nobody writes, i.e. an empty default graph.
 EMPTY_GRAPH = "urn:x-govkg:empty-default-graph"
@@ -81,45 +80,6 @@ _GRAPH_CACHE_SECONDS = 2.0
 # httpx logs every request at INFO; a remote backend sends several per command or request.
 if logging.getLogger("httpx").level == logging.NOTSET:
     logging.getLogger("httpx").setLevel(logging.WARNING)
-
-
-@dataclass(frozen=True)
-class RemoteConfig:
-    """Where the server is and how to talk to it.
-
-    ``update_endpoint`` and ``gsp_endpoint`` default from the query endpoint's shape
-    (Oxigraph ``/query`` → ``/update``, ``/store``; Virtuoso ``/sparql`` → same URL,
-    ``/sparql-graph-crud``); ``gsp_endpoint=""`` means "no Graph Store: use SPARQL Update".
-    """
-
-    endpoint: str
-    update_endpoint: str | None = None
-    gsp_endpoint: str | None = None
-    user: str | None = None
-    password: str | None = None
-    auth: AuthKind = "basic"
-    bearer: str | None = None
-    timeout: float = 30.0
-
-    def update_url(self) -> str:
-        """The SPARQL Update endpoint."""
-        if self.update_endpoint:
-            return self.update_endpoint
-        if self.endpoint.rstrip("/").endswith("/query"):
-            return self.endpoint.rstrip("/")[: -len("query")] + "update"
-        return self.endpoint
-
-    def gsp_url(self) -> str | None:
-        """The Graph Store Protocol endpoint, or ``None`` when writes must use SPARQL Update."""
-        if self.gsp_endpoint is not None:
-            return self.gsp_endpoint or None
-        base = self.endpoint.rstrip("/")
-        if base.endswith("/query"):
-            return base[: -len("query")] + "store"
-        if base.endswith("/sparql") or base.endswith("/sparql-auth"):
-            suffix = "-auth" if base.endswith("-auth") else ""
-            return base.rsplit("/", 1)[0] + "/sparql-graph-crud" + suffix
-        return None
 
 
 def _ntriples(triples: Iterable[ox.Triple]) -> str:
