@@ -280,6 +280,13 @@ STATEMENT_KINDS: dict[str, tuple[Field, ...]] = {
         Field("about", "entity-or-concept", many=True, entities=ANY_ENTITY, schemes=("*",)),
         _concept("governance_model", "governance-model", many=True),
     ),
+    # time model (issue 14): a licence over a period; a licence change is two terms
+    "licence": (
+        _ref("model", MODEL, required=True),
+        Field("licence", "text", required=True),
+        Field("valid_from", "date"),
+        Field("valid_until", "date"),
+    ),
     "tension": (
         Field("between", "statement-ref", required=True, many=True),
         Field("note", "text"),
@@ -299,6 +306,7 @@ STATEMENT_CLASS: dict[str, URIRef] = {
     "stance": GK.StanceAttribution,
     "claim": GK.Claim,
     "scenario": GK.Scenario,
+    "licence": GK.LicenceTerm,
     "tension": GK.Statement,
 }
 
@@ -315,5 +323,6 @@ KEY_FIELD: dict[str, str] = {
     "stance": "holder",
     "claim": "claimant",
     "scenario": "text",
+    "licence": "model",
     "tension": "between",
 }

@@ -288,6 +288,15 @@ def _check_statement(
             "a participation needs a 'date' (the event) or 'valid_from' (a state from then)",
         )
         ok = False
+    if kind == "licence" and "valid_from" not in clean and "valid_until" not in clean:
+        checker.add(
+            file,
+            pos,
+            path,
+            "a licence term needs 'valid_from' or 'valid_until' (a licence without a period "
+            "belongs on the release statement's 'licence')",
+        )
+        ok = False
     if kind == "organisation" and "role" in clean and "head" not in clean:
         checker.add(file, key_pos(raw, "role"), f"{path}.role", "'role' needs a 'head' person")
         ok = False

@@ -282,6 +282,15 @@ def emit_tension(out: Output, g: URIRef, node: URIRef, a: URIRef, b: URIRef) -> 
     out.add(g, b, GK.inTensionWith, a)
 
 
+def _licence(out: Output, g: URIRef, node: URIRef, v: dict[str, Any], _: set[str]) -> None:
+    """A licence over a period: on the term node only, so a change leaves the model's own
+    ``gk:licenceName`` (from its release statements) as the sources gave it."""
+    out.add(g, node, GK.licensedModel, _ref(v["model"]))
+    out.add(g, node, GK.licenceName, text_lit(v["licence"]))
+    _date(out, g, node, GK.validFrom, v, "valid_from")
+    _date(out, g, node, GK.validUntil, v, "valid_until")
+
+
 _KIND_EMITTERS = {
     "release": _release,
     "family": _family,
@@ -290,6 +299,7 @@ _KIND_EMITTERS = {
     "action": _action,
     "instrument": _instrument,
     "organisation": _organisation,
+    "licence": _licence,
     "change": _change,
     "stance": _stance,
     "claim": _claim,

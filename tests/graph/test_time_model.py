@@ -59,7 +59,7 @@ def test_open_weights_without_review_matches_the_table(store: Store, day: str) -
 def test_undated_models_are_only_possible(store: Store) -> None:
     certain = owwr(store, as_of="2025-01-01")
     possible = owwr(store, as_of="2025-01-01", certainty="possible")
-    for undated in ("falcon-40b", "llama-3.1-nemotron-70b"):
+    for undated in ("llama-3.1-nemotron-70b",):
         assert undated not in certain
         assert possible[undated]["asOfCertainty"] == "possible"
         assert possible[undated]["weightsFrom"] is None
@@ -75,6 +75,15 @@ def test_month_precision_is_certain_only_from_the_months_last_day(store: Store) 
     assert mid["hermes-3-llama-3.1-405b"]["asOfCertainty"] == "possible"
     assert "hermes-3-llama-3.1-405b" not in owwr(store, as_of="2024-08-15")
     assert "hermes-3-llama-3.1-405b" in owwr(store, as_of="2024-08-31")
+
+
+def test_weights_dated_to_a_month_by_their_repository(store: Store) -> None:
+    # Falcon-40B: weights downloadable in May 2023 (the repository's history gives no day)
+    assert "falcon-40b" not in owwr(store, as_of="2023-05-15")
+    assert owwr(store, as_of="2023-05-15", certainty="possible")["falcon-40b"]["asOfCertainty"] == (
+        "possible"
+    )
+    assert owwr(store, as_of="2023-05-31")["falcon-40b"]["weightsFrom"] == "2023-05-01"
 
 
 def test_weights_published_after_an_api_release(store: Store) -> None:

@@ -26,6 +26,7 @@ PARAM_CASES: dict[str, dict[str, str]] = {
     "actions-by-agency": {"agency": "european-union"},
     "commitment-signatories": {"instrument": "wh-voluntary-commitments-2023", "status": "signed"},
     "developers-by-stance": {"stance": "cooperative", "as_of": "2024-06-30"},
+    "licences-as-of": {"model": "falcon-40b", "as_of": "2023-05-31"},
     "models-by-developer": {"developer": "meta"},
     "office-holders": {"organisation": "us-department-of-commerce", "as_of": "2024-06-30"},
     "open-weights-without-review": {"as_of": "2024-06-30", "include_derivatives": "false"},
