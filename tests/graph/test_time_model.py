@@ -125,11 +125,14 @@ def _anthropic(store: Store, **params: str) -> dict:
 
 def test_testing_before_publication_as_of_versus_known_as_of(store: Store) -> None:
     # the upgraded Claude 3.5 Sonnet was tested before its 2024-10-22 release; the report
-    # came out on 2024-11-19
-    assert _anthropic(store, as_of="2024-11-01")["reviewedModels"] == 1
-    assert _anthropic(store, as_of="2024-11-01", known_as_of="2024-11-01")["reviewedModels"] == 0
-    assert _anthropic(store, as_of="2024-11-01", known_as_of="2024-11-19")["reviewedModels"] == 1
-    assert _anthropic(store, as_of="2024-10-01")["reviewedModels"] == 0
+    # came out on 2024-11-19. The first Claude 3.5 Sonnet was tested by the UK AISI before its
+    # 2024-06-20 release, which Anthropic's launch post of that day says: it counts from then.
+    assert _anthropic(store, as_of="2024-06-19")["reviewedModels"] == 0
+    assert _anthropic(store, as_of="2024-06-20")["reviewedModels"] == 1
+    assert _anthropic(store, as_of="2024-11-01")["reviewedModels"] == 2
+    assert _anthropic(store, as_of="2024-11-01", known_as_of="2024-11-01")["reviewedModels"] == 1
+    assert _anthropic(store, as_of="2024-11-01", known_as_of="2024-11-19")["reviewedModels"] == 2
+    assert _anthropic(store, as_of="2024-10-01")["reviewedModels"] == 1
 
 
 def test_evaluated_after_deployment_only_is_not_unreviewed(store: Store) -> None:
