@@ -161,3 +161,28 @@ def test_pages_concatenate_on_a_real_server(uvicorn_server: LiveServer) -> None:
         assert {p.json()["params"]["entity"] for p in pages} == {"https://w3id.org/govkg/id/meta"}
         too_big = client.get(url, params={"entity": "meta", "limit": "51"})
         assert too_big.status_code == 400 and "max_page_size" in too_big.json()["detail"]
+
+
+def test_openapi_example_has_the_answer_shape(bundled_client: TestClient) -> None:
+    spec = bundled_client.get("/openapi.json").json()
+    ok = spec["paths"]["/questions/{name}"]["get"]["responses"]["200"]["content"]
+    example = ok["application/json"]["example"]
+    doc = bundled_client.get(
+        f"/questions/{example['question']}", params={"limit": "1", "total": "true"}
+    ).json()
+    assert set(example) == set(doc)
+    assert example["columns"] == doc["columns"] and set(example["kinds"]) == set(doc["kinds"])
+
+
+@pytest.mark.also_on_virtuoso
+@pytest.mark.parametrize("entity", ["meta", "llama-2"])
+def test_pages_concatenate_on_each_backend(live_server: LiveServer, entity: str) -> None:
+    """The same paging on the embedded store and, through the remote backend, on Virtuoso."""
+    from support.servers import http
+
+    url = f"{live_server.url}/questions/sources-for"
+    full = http.get(url, params={"entity": entity}).json()
+    assert len(full["rows"]) >= 3, "the sample data has a few facts about the entity"
+    rows, pages = follow(http.get, url, {"entity": entity, "limit": "1", "total": "true"})
+    assert rows == full["rows"] and len(pages) == len(rows)
+    assert {p.json()["total"] for p in pages} == {len(rows)}
