@@ -46,9 +46,11 @@ Examples:
 
   govkg ask timeline --limit 50 --offset 100 --total
 
---limit/--offset page the answer in the engine (every question has a total ORDER BY, so pages
-concatenate to the full answer); --total also counts the full answer. --format json prints the
-same document as GET /questions/NAME (docs/questions.md, "The answer").
+--limit N --offset M: one page, cut by the engine; pages concatenate to the full answer.
+
+--total: also count the full answer's rows.
+
+--format json: the same document as GET /questions/NAME (see docs/questions.md).
 """
 
 
