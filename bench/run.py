@@ -62,6 +62,13 @@ BENCHMARKS: list[Benchmark] = [
         ("--sizes", "10k,100k,1M"),
     ),
     Benchmark(
+        "paging",
+        "paging_bench.py",
+        'docs/benchmarks.md, section "Named questions: first page"',
+        "the first page (limit 1,000) of every named question next to its full answer",
+        ("--sizes", "100k,1M"),
+    ),
+    Benchmark(
         "http",
         "http_bench.py",
         'docs/benchmarks.md, section "HTTP"',
