@@ -35,6 +35,7 @@ The answer's one JSON shape (CLI ``--format json`` and HTTP ``application/json``
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -279,21 +280,36 @@ def _question_files(directory: Path | None) -> list[Path | Traversable]:
     return list(sorted(directory.glob("*.rq")))
 
 
+@functools.cache
+def _shipped() -> dict[str, Question]:
+    """The questions shipped in ``graph/queries/``, read and parsed once per process.
+
+    Package resources do not change while a process runs, and finding, reading and parsing the
+    file on every call was most of govkg's fixed cost per question (docs/benchmarks.md).
+    """
+    return {q.name: q for q in (load_question(p) for p in _question_files(None))}
+
+
 def list_questions(directory: Path | None = None) -> list[Question]:
     """Every named question (those shipped in ``graph/queries/``, or in ``directory``), by name."""
+    if directory is None:
+        return list(_shipped().values())
     return [load_question(p) for p in _question_files(directory)]
 
 
 def get_question(name: str, directory: Path | None = None) -> Question:
     """The question called ``name``; :class:`NotFoundError` says which names are close."""
-    files = {p.name.removesuffix(".rq"): p for p in _question_files(directory)}
-    if name not in files:
-        close = difflib.get_close_matches(name, list(files), n=3, cutoff=0.5)
+    if directory is None:
+        found = _shipped()
+    else:
+        found = {p.name.removesuffix(".rq"): load_question(p) for p in _question_files(directory)}
+    if name not in found:
+        close = difflib.get_close_matches(name, list(found), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise NotFoundError(
-            f"no named question {name!r}{hint} (`govkg ask --list` shows all {len(files)})"
+            f"no named question {name!r}{hint} (`govkg ask --list` shows all {len(found)})"
         )
-    return load_question(files[name])
+    return found[name]
 
 
 def bind_value(question: Question, param: Param, value: str) -> ox.NamedNode | ox.Literal:
