@@ -12,6 +12,7 @@ import asyncio
 import html
 import json
 import logging
+import time
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -29,6 +30,7 @@ from govkg.graph.store.directory import (
     stale_snapshot,
     write_server_marker,
 )
+from govkg.graph.writes import deadline_check
 
 log = logging.getLogger("govkg.api")
 
@@ -133,15 +135,33 @@ class AppState:
                     ) from exc
         raise AssertionError("unreachable")
 
-    async def write(self, fn: Callable[[Backend], Any]) -> Any:
-        """Run a write in one transaction, serialised with other writes; refresh workers."""
+    async def write(
+        self, fn: Callable[[Backend, Callable[[], None]], Any], timeout: float | None = None
+    ) -> Any:
+        """Run a write in one transaction, serialised with other writes, within ``timeout``.
+
+        Why this shape: the write (its SHACL gate included) runs in a thread, so the event loop
+        keeps serving readers, whose queries run in the worker processes on their own read-only
+        snapshots of the store and never wait for a write. ``fn(store, check)`` calls ``check``
+        between its steps and last just before the one call that writes: past the deadline
+        (waiting for an earlier write counts) ``check`` raises a 503
+        (:class:`~govkg.graph.errors.QueryTimeoutError`) and nothing has been written. Once the
+        store call has begun it completes: a transaction is never cut halfway.
+        """
         assert self.store is not None
         store = self.store
-        async with self.write_lock:
-            loop = asyncio.get_running_loop()
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        check = deadline_check(deadline, timeout)
+        try:
+            await asyncio.wait_for(self.write_lock.acquire(), timeout)
+        except TimeoutError:
+            check()  # the deadline has passed: the 503 with nothing written
+            raise
+        try:
 
             def apply() -> Any:
-                result = fn(store)
+                result = fn(store, check)
                 store.flush()
                 return result
 
@@ -149,6 +169,8 @@ class AppState:
                 return await loop.run_in_executor(None, apply)
             finally:
                 self.pool.invalidate()
+        finally:
+            self.write_lock.release()
 
     def query_page(self) -> str:
         """The HTML query page with the named questions as examples."""
