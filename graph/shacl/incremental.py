@@ -142,7 +142,11 @@ def new_violations_incremental(
     after = (before - removed) | added
     check()
     keys = {_key(n) for n in nodes}
-    old = {str(v) for v in validate_data(to_graph(_triples(before))) if v.focus_node in keys}
+    old: set[str] = set()
+    if any(q.subject in nodes for q in before):
+        # Skipped when every affected node is new: a node without triples is no SHACL focus
+        # node (no type, no property), so it had no violations before.
+        old = {str(v) for v in validate_data(to_graph(_triples(before))) if v.focus_node in keys}
     check()
     fresh = validate_data(to_graph(_triples(after)))
     return [v for v in fresh if v.focus_node in keys and str(v) not in old]
