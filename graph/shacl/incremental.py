@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
-from govkg.graph.errors import DataValidationError, Problem, QueryTimeoutError
+from govkg.graph.errors import DataValidationError, InputError, Problem, QueryTimeoutError
 from govkg.graph.shacl.delta import Delta
 from govkg.graph.shacl.scope import ShapeScope, shape_scope
 from govkg.graph.store.backend import Backend
@@ -136,9 +136,13 @@ def new_violations_incremental(
     if not scope.supported or any(q.predicate.value == SUBCLASS for q in added | removed):
         return None
     named = Delta(added, removed)
-    nodes = affected_nodes(store, named, scope)
-    check()
-    before = neighbourhood(store, nodes, named, scope)
+    try:
+        nodes = affected_nodes(store, named, scope)
+        check()
+        before = neighbourhood(store, nodes, named, scope)
+    except InputError:
+        # A remote backend cannot bind a blank node (its ids are the server's own): full run.
+        return None
     after = (before - removed) | added
     check()
     keys = {_key(n) for n in nodes}
