@@ -21,7 +21,7 @@ from fastapi import Request
 from govkg.api.http import query_jobs
 from govkg.api.runtime.pool import WorkerPool
 from govkg.api.settings import Settings
-from govkg.graph.errors import StoreError
+from govkg.graph.errors import QueryTimeoutError, StoreError
 from govkg.graph.questions import Question, list_questions
 from govkg.graph.store.backend import Backend, open_backend
 from govkg.graph.store.directory import (
@@ -158,8 +158,10 @@ class AppState:
         try:
             await asyncio.wait_for(self.write_lock.acquire(), timeout)
         except TimeoutError:
-            check()  # the deadline has passed: the 503 with nothing written
-            raise
+            raise QueryTimeoutError(
+                f"the write waited past its time limit of {timeout:g} s for earlier writes; "
+                "nothing was written"
+            ) from None
         try:
 
             def apply() -> Any:
