@@ -101,6 +101,13 @@ BENCHMARKS: list[Benchmark] = [
         "RSS of the server and its workers serving 1M (5M: --sizes 1M,5M)",
         ("--sizes", "1M"),
     ),
+    Benchmark(
+        "writes",
+        "write_bench.py",
+        'docs/benchmarks.md, section "Writes"',
+        "updates, a 1,000-triple curated GSP POST, readers' p99 during writes, RSS over 1,000 "
+        "writes, on a real server at 100k and 1M triples",
+    ),
 ]
 
 
