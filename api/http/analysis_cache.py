@@ -224,6 +224,10 @@ class AnalysisRunner:
         """How many answers the cache holds (for tests and /health)."""
         return len(self._entries)
 
+    def holds(self, job: AnalysisJob) -> bool:
+        """Whether the answer to ``job`` on the current data is cached (thread-safe read)."""
+        return (job.key(), self.pool.generation) in self._entries
+
     # -- after a change --
 
     def _invalidated(self, generation: int) -> None:

@@ -178,3 +178,29 @@ def test_identical_concurrent_requests_share_one_computation(bundled_store: Path
         for t in [first, *rest]:
             t.join()
     assert sorted(outcomes) == ["miss", "shared", "shared", "shared"], outcomes
+
+
+def test_after_a_write_the_default_analyses_are_recomputed_in_the_background(
+    writable: LiveServer,
+) -> None:
+    from govkg.api.http.analysis_cache import default_jobs
+    from support.faults import wait_for
+
+    runner = writable.app.state.govkg.analyses
+    first = writable.client.get(f"{writable.url}/analysis/coverage")
+    assert first.status_code == 200 and first.headers["x-govkg-cache"] == "miss"
+    update = (
+        "INSERT DATA { GRAPH <https://example.org/graph/extra> "
+        "{ <https://example.org/a> <https://example.org/p> 1 } }"
+    )
+    w = writable.client.post(
+        f"{writable.url}/sparql",
+        data={"update": update},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert w.status_code in (200, 204), w.text
+    coverage_today = default_jobs()[0]
+    wait_for(lambda: runner.holds(coverage_today), 120, "the background recomputation")
+    after = writable.client.get(f"{writable.url}/analysis/coverage")
+    assert after.headers["x-govkg-cache"] == "hit", "computed in the background, not for us"
+    assert int(after.headers["x-govkg-generation"]) > int(first.headers["x-govkg-generation"])
