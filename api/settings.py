@@ -40,8 +40,9 @@ class Settings:
     Environment (``from_env``): ``GOVKG_STORE``, ``GOVKG_TOKEN``, ``GOVKG_DEFAULT_GRAPH``,
     ``GOVKG_QUERY_TIMEOUT``, ``GOVKG_MAX_RESULTS``, ``GOVKG_WORKERS``, ``GOVKG_CORS_ORIGINS`` and
     ``GOVKG_SERVICE_ALLOWLIST`` (comma-separated), ``GOVKG_ACCESS_LOG``, ``GOVKG_VIZ_MAX_NODES``,
-    and the remote backend's ``GOVKG_ENDPOINT`` family (:func:`remote_from_env`). A value that is
-    not valid is an :class:`~govkg.graph.errors.InputError` naming the variable.
+    the ``GOVKG_ANALYSIS_*`` family and ``GOVKG_GRACE`` (below), and the remote backend's
+    ``GOVKG_ENDPOINT`` family (:func:`remote_from_env`). A value that is not valid is an
+    :class:`~govkg.graph.errors.InputError` naming the variable.
     - ``remote``: when set, queries and writes go to this SPARQL 1.1 server instead of ``store``
       (graph/store/remote.py). Its ``timeout`` bounds each request to the server other than a
       query; a query is bounded by ``query_timeout``.
@@ -50,6 +51,21 @@ class Settings:
       lower it); bigger drawings get a 400 problem suggesting a filter.
     - ``base_url`` (``GOVKG_BASE_URL``): the IRI prefix this server dereferences (``/id/...``,
       ``/graph/...``) and rewrites to local links on its pages (api/http/pages.py).
+    - ``analysis_timeout`` (``GOVKG_ANALYSIS_TIMEOUT``): seconds after which an analysis
+      (``/analysis/*``, ``/viz``, the verdict on an entity page) is stopped, its worker killed.
+    - ``analysis_workers`` (``GOVKG_ANALYSIS_WORKERS``): analysis worker processes, apart from
+      the query workers (as many again may start while heavy analyses hold them all).
+    - ``analysis_nice`` (``GOVKG_ANALYSIS_NICE``): the niceness (0-19) analysis workers run
+      at, so queries and the event loop win the cores when both want them.
+    - ``analysis_cache_mb`` (``GOVKG_ANALYSIS_CACHE_MB``): the most memory the server's cache
+      of analysis answers takes (least recently used answers go first).
+    - ``analysis_background_timeout``: the limit of the default analyses the server recomputes
+      in the background after a change (nobody waits for them).
+    - ``analysis_warm`` (``GOVKG_ANALYSIS_WARM``; ``govkg serve`` turns it on): compute the
+      default analyses in the background when the server starts and after every change, even
+      before anyone asked for an analysis (otherwise only once analyses are in use).
+    - ``grace`` (``GOVKG_GRACE``): seconds in-flight requests get to finish on ``SIGTERM``/
+      ``SIGINT`` before the server kills the work still running and exits.
     """
 
     store: Path = DEFAULT_STORE
@@ -68,6 +84,13 @@ class Settings:
     viz_max_nodes: int = 5000
     access_log: bool = False
     base_url: str = "https://w3id.org/govkg/"
+    analysis_timeout: float = 30.0
+    analysis_workers: int = 1
+    analysis_nice: int = 10
+    analysis_cache_mb: int = 64
+    analysis_background_timeout: float = 300.0
+    analysis_warm: bool = False
+    grace: float = 10.0
     extra: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -79,9 +102,22 @@ class Settings:
             )
         if not 0 <= self.port <= 65535:
             problems.append(f"port: expected 0-65535, got {self.port}")
-        if not self.query_timeout > 0:
-            problems.append(f"query_timeout: expected seconds above 0, got {self.query_timeout}")
-        for name in ("max_results", "max_page_size", "max_body_bytes", "workers", "viz_max_nodes"):
+        for name in ("query_timeout", "analysis_timeout", "analysis_background_timeout"):
+            if not getattr(self, name) > 0:
+                problems.append(f"{name}: expected seconds above 0, got {getattr(self, name)}")
+        if not self.grace >= 0:
+            problems.append(f"grace: expected seconds, 0 or more, got {self.grace}")
+        if not 0 <= self.analysis_nice <= 19:
+            problems.append(f"analysis_nice: expected 0-19, got {self.analysis_nice}")
+        for name in (
+            "max_results",
+            "max_page_size",
+            "max_body_bytes",
+            "workers",
+            "viz_max_nodes",
+            "analysis_workers",
+            "analysis_cache_mb",
+        ):
             if getattr(self, name) < 1:
                 problems.append(f"{name}: expected at least 1, got {getattr(self, name)}")
         if problems:
@@ -119,6 +155,23 @@ class Settings:
             s = replace(s, viz_max_nodes=_positive_int("GOVKG_VIZ_MAX_NODES", env))
         if env.get("GOVKG_BASE_URL"):
             s = replace(s, base_url=env["GOVKG_BASE_URL"].strip())
+        if env.get("GOVKG_ANALYSIS_TIMEOUT"):
+            seconds = env_seconds(env, "GOVKG_ANALYSIS_TIMEOUT", s.analysis_timeout)
+            s = replace(s, analysis_timeout=seconds)
+        if env.get("GOVKG_ANALYSIS_WORKERS"):
+            s = replace(s, analysis_workers=_positive_int("GOVKG_ANALYSIS_WORKERS", env))
+        if env.get("GOVKG_ANALYSIS_NICE"):
+            text = env["GOVKG_ANALYSIS_NICE"].strip()
+            if not text.isdigit() or int(text) > 19:
+                raise InputError(f"GOVKG_ANALYSIS_NICE: expected 0-19, got {text!r}")
+            s = replace(s, analysis_nice=int(text))
+        if env.get("GOVKG_ANALYSIS_CACHE_MB"):
+            s = replace(s, analysis_cache_mb=_positive_int("GOVKG_ANALYSIS_CACHE_MB", env))
+        if env.get("GOVKG_ANALYSIS_WARM"):
+            warm = _choice("GOVKG_ANALYSIS_WARM", env, ("1", "0", "true", "false", "yes", "no"))
+            s = replace(s, analysis_warm=warm in ("1", "true", "yes"))
+        if env.get("GOVKG_GRACE"):
+            s = replace(s, grace=env_seconds(env, "GOVKG_GRACE", s.grace))
         return s
 
     @property

@@ -42,6 +42,12 @@ BENCHMARKS: list[Benchmark] = [
         "projection, coverage, PageRank and k=100 betweenness on 10k/100k/1M triples",
     ),
     Benchmark(
+        "analysis-server",
+        "analysis_server_bench.py",
+        'docs/benchmarks.md, section "Served analyses"',
+        "govkg serve: analyses cold and cached, a heavy one at its limit, SIGTERM while busy",
+    ),
+    Benchmark(
         "viz",
         "viz_bench.py",
         'docs/benchmarks.md, section "Visualisation"',

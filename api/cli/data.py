@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -264,6 +265,22 @@ def serve(
     base_url: str | None = typer.Option(
         None, "--base-url", help="IRI base served as local pages (https://w3id.org/govkg/)."
     ),
+    grace: float | None = typer.Option(
+        None,
+        "--grace",
+        help="Seconds in-flight requests get on SIGTERM/SIGINT before the work still running "
+        "is killed and the server exits (10; or $GOVKG_GRACE).",
+    ),
+    analysis_workers: int | None = typer.Option(
+        None,
+        "--analysis-workers",
+        help="Analysis worker processes (1; or $GOVKG_ANALYSIS_WORKERS).",
+    ),
+    warm: bool = typer.Option(
+        True,
+        "--warm/--no-warm",
+        help="Compute the default analyses in the background at start and after each change.",
+    ),
 ) -> None:
     """Serve the SPARQL endpoint, REST API and web pages.
 
@@ -290,9 +307,15 @@ def serve(
             ("workers", workers),
             ("default_graph", default_graph),
             ("base_url", base_url),
+            ("grace", grace),
+            ("analysis_workers", analysis_workers),
         ):
             if value is not None:
                 changes[key] = value
+        if not warm:
+            changes["analysis_warm"] = False
+        elif "GOVKG_ANALYSIS_WARM" not in os.environ:
+            changes["analysis_warm"] = True
         settings = replace(settings, **changes)
         _probe_store(settings)
         what = f"the SPARQL server {settings.backend_name}" if settings.remote else settings.store

@@ -1,75 +1,83 @@
 """``/analysis/*``: oversight coverage, explanations, centrality, paths and what-if scenarios.
 
-Why a thread and a cache: each answer needs the store projected onto a NetworkX graph and then
-CPU-bound analysis. Both run in Starlette's thread pool, never on the event loop, so other
-requests keep flowing. The projection is cached per app and per data generation (the worker
-pool's counter, bumped on every write and whenever the server reopens a store that another
-process changed), so a change is seen by the next request and reads do not re-project.
-Scenarios run on a copy of the projection: the store is never written.
-Problems are :class:`~govkg.graph.errors.GovkgError` subclasses, rendered by
+Why a worker pool: each answer needs the store projected onto a NetworkX graph and then
+CPU-bound analysis that nothing can interrupt from outside. So every analysis runs as a job in
+the analysis pool's worker processes (:mod:`govkg.api.http.analysis_jobs`), under a time limit
+(``analysis_timeout``, lowered by a request's ``timeout``): at the limit the worker is killed
+and the client gets a 503 problem saying which limit. Answers are cached per request and data
+generation (:mod:`govkg.api.http.analysis_cache`); the ``Age``, ``X-Govkg-Cache`` and
+``X-Govkg-Generation`` headers say how old an answer is, whether it came from the cache, and
+which data it was computed on. Scenarios run on a copy of the projection: the store is never
+written. Problems are :class:`~govkg.graph.errors.GovkgError` subclasses, rendered by
 ``govkg.api.http.problems``.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import json
-import re
-import threading
-import weakref
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from govkg.api.http.state import AppState, state_of
-from govkg.graph.analysis import (
-    SCENARIO_DIR,
-    communities,
-    explain,
-    explain_path,
-    load_scenario,
-    parse_scenario,
-    run_scenario,
-)
-from govkg.graph.analysis.service import (
-    Snapshot,
-    bundled_scenarios,
-    centrality_dict,
-    coverage_dict,
-    today,
-)
-from govkg.graph.errors import InputError, NotFoundError, UnsupportedFormatError
+from govkg.api.http.analysis_cache import Cached
+from govkg.api.http.analysis_jobs import AnalysisJob
+from govkg.api.http.analysis_jobs import bundled_scenario as bundled_scenario
+from govkg.api.http.state import state_of
+from govkg.graph.analysis.service import bundled_scenarios, today
+from govkg.graph.errors import InputError, StoreError, UnsupportedFormatError
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 router = APIRouter(prefix="/analysis", tags=["Analyses"])
 
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
-SCENARIO_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,100}$")
 
-_cache: weakref.WeakKeyDictionary[AppState, tuple[int, Snapshot]] = weakref.WeakKeyDictionary()
-_cache_lock = threading.Lock()
+#: The ``timeout`` parameter every analysis route takes.
+TIMEOUT_HELP = (
+    "Seconds this analysis may take (lowers the server's analysis limit, never raises it); "
+    "past it the work is stopped and the answer is a 503 problem."
+)
+CACHE_HEADERS = {
+    "Age": {
+        "description": "Seconds since this answer was computed.",
+        "schema": {"type": "integer"},
+    },
+    "X-Govkg-Cache": {
+        "description": "hit (from the cache), miss (computed for this request) or shared "
+        "(computed for an identical request at the same time).",
+        "schema": {"type": "string"},
+    },
+    "X-Govkg-Generation": {
+        "description": "The data generation the answer was computed on (moves on every change).",
+        "schema": {"type": "integer"},
+    },
+}
+LIMIT_RESPONSE = {"description": "The analysis ran past its time limit and was stopped."}
 
 
-async def snapshot(request: Request) -> Snapshot:
-    """The projection of the app's store as it is now; projected in a thread when stale.
-
-    The key is the worker pool's generation, bumped by every write through the API and by
-    every reopen after another process changed the store (``AppState.refresh``). It is read
-    before projecting, so a change during the projection makes the next request project again.
-    """
-    state = state_of(request)
-    key = state.pool.generation
-    with _cache_lock:
-        hit = _cache.get(state)
-    if hit is not None and hit[0] == key:
-        return hit[1]
-    snap = await state.read(Snapshot.of)
-    with _cache_lock:
-        _cache[state] = (key, snap)
-    return snap
+def check_timeout(value: float | None) -> float | None:
+    """A ``timeout`` parameter: positive seconds, or None for the server's limit."""
+    if value is not None and not value > 0:
+        raise InputError(f"timeout: must be a positive number of seconds, got {value!r}")
+    return value
 
 
-def _json(data: Any) -> JSONResponse:
-    return JSONResponse(data)
+async def run_analysis(request: Request, job: AnalysisJob, timeout: float | None) -> Cached:
+    """Answer ``job`` through the app's analysis runner (cache, pool, time limit)."""
+    runner = state_of(request).analyses
+    limit = runner.limit(check_timeout(timeout))
+    try:
+        return await runner.answer(job, limit)
+    except asyncio.CancelledError:
+        # uvicorn cancels what is still running when the shutdown grace period is over: the
+        # client gets a retryable problem instead of a 500 (the worker is killed regardless).
+        raise StoreError("the server is shutting down; the analysis was stopped, retry") from None
+
+
+def respond(entry: Cached) -> Response:
+    """The cached or computed answer as sent, with its age, cache outcome and generation."""
+    return Response(entry.answer.body, media_type=entry.answer.media_type, headers=entry.headers())
 
 
 MODEL_EXAMPLE = {
@@ -116,9 +124,10 @@ async def analysis_coverage(
     developer: str | None = Query(
         None, description="Only this developer's models.", examples=["meta"]
     ),
-) -> JSONResponse:
-    snap = await snapshot(request)
-    return _json(await run_in_threadpool(coverage_dict, snap.graph, as_of, developer))
+    timeout: float | None = Query(None, description=TIMEOUT_HELP),
+) -> Response:
+    job = AnalysisJob("coverage", {"as_of": as_of or today(), "developer": developer})
+    return respond(await run_analysis(request, job, timeout))
 
 
 @router.get(
@@ -152,10 +161,10 @@ async def analysis_explain(
         ..., description="The model: id, IRI or label.", examples=["llama-3.1-405b"]
     ),
     as_of: str | None = Query(None, description="Day to judge on (default today)."),
-) -> JSONResponse:
-    snap = await snapshot(request)
-    result = await run_in_threadpool(explain, snap.graph, model, as_of or today())
-    return _json(result.as_dict())
+    timeout: float | None = Query(None, description=TIMEOUT_HELP),
+) -> Response:
+    job = AnalysisJob("explain", {"model": model, "as_of": as_of or today()})
+    return respond(await run_analysis(request, job, timeout))
 
 
 @router.get(
@@ -194,12 +203,10 @@ async def analysis_centrality(
         [], description="Only these kinds, e.g. AIDeveloper, Agency.", examples=[["AIDeveloper"]]
     ),
     top: int = Query(10, ge=1, le=10_000, description="Best N per kind by PageRank."),
-) -> JSONResponse:
-    snap = await snapshot(request)
-    data = await run_in_threadpool(
-        lambda: centrality_dict(snap.graph, k=k, kinds=kind or None, top=top)
-    )
-    return _json(data)
+    timeout: float | None = Query(None, description=TIMEOUT_HELP),
+) -> Response:
+    job = AnalysisJob("centrality", {"k": k, "kinds": list(kind), "top": top})
+    return respond(await run_analysis(request, job, timeout))
 
 
 @router.get(
@@ -208,10 +215,10 @@ async def analysis_centrality(
     description="Communities on the undirected view without concept and source nodes, largest "
     "first, each with its kinds, best-connected members and stances; plus the modularity.",
 )
-async def analysis_communities(request: Request) -> JSONResponse:
-    snap = await snapshot(request)
-    report = await run_in_threadpool(communities, snap.graph)
-    return _json(report.as_dict())
+async def analysis_communities(
+    request: Request, timeout: float | None = Query(None, description=TIMEOUT_HELP)
+) -> Response:
+    return respond(await run_analysis(request, AnalysisJob("communities"), timeout))
 
 
 @router.get(
@@ -241,10 +248,9 @@ async def analysis_path(
     request: Request,
     a: str = Query(..., description="One end: id, IRI or label.", examples=["meta"]),
     b: str = Query(..., description="The other end.", examples=["ostp"]),
-) -> JSONResponse:
-    snap = await snapshot(request)
-    result = await run_in_threadpool(explain_path, snap.graph, a, b)
-    return _json(result.as_dict())
+    timeout: float | None = Query(None, description=TIMEOUT_HELP),
+) -> Response:
+    return respond(await run_analysis(request, AnalysisJob("path", {"a": a, "b": b}), timeout))
 
 
 @router.get(
@@ -270,17 +276,8 @@ async def analysis_path(
     },
 )
 async def analysis_scenarios() -> JSONResponse:
-    return _json(await run_in_threadpool(bundled_scenarios))
-
-
-def bundled_scenario(name: object):  # type: ignore[no-untyped-def]
-    """A bundled scenario by name; never a path (a client must not make the server read files)."""
-    if not isinstance(name, str) or not SCENARIO_NAME.match(name):
-        raise InputError(f"name: expected a bundled scenario name, got {name!r}")
-    if not (SCENARIO_DIR / f"{name}.yaml").is_file():
-        known = ", ".join(s["name"] for s in bundled_scenarios())
-        raise NotFoundError(f"no bundled scenario {name!r} (bundled: {known})")
-    return load_scenario(SCENARIO_DIR / f"{name}.yaml")
+    # Reads a few small files (no analysis): a thread is enough.
+    return JSONResponse(await run_in_threadpool(bundled_scenarios))
 
 
 @router.post(
@@ -333,15 +330,20 @@ def bundled_scenario(name: object):  # type: ignore[no-untyped-def]
 async def analysis_scenario(
     request: Request,
     as_of: str | None = Query(None, description="Day to judge on (default: the scenario's)."),
-) -> JSONResponse:
+    timeout: float | None = Query(None, description=TIMEOUT_HELP),
+) -> Response:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     body = await request.body()
+    params: dict[str, Any]
     if media in YAML_TYPES:
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             raise InputError("the scenario body is not UTF-8 text") from None
-        scenario = await run_in_threadpool(parse_scenario, text, file="<request body>")
+        # Parsed in the worker, under the limit; the digest names it in the cache.
+        digest = hashlib.sha256(body).hexdigest()
+        params = {"name": None, "yaml": text, "as_of": as_of}
+        key_params: dict[str, Any] = {"sha256": digest, "as_of": as_of}
     elif media in ("application/json", ""):
         try:
             data = json.loads(body or b"null")
@@ -353,11 +355,10 @@ async def analysis_scenario(
         if unknown:
             raise InputError(f"unknown members {unknown}; expected name and as_of")
         as_of = data.get("as_of") or as_of
-        scenario = await run_in_threadpool(bundled_scenario, data["name"])
+        params = key_params = {"name": data["name"], "yaml": None, "as_of": as_of}
     else:
         raise UnsupportedFormatError(
             f"Content-Type {media!r}: send application/json or application/yaml"
         )
-    snap = await snapshot(request)
-    report = await run_in_threadpool(lambda: run_scenario(snap.graph, scenario, as_of=as_of))
-    return _json(report.as_dict())
+    job = AnalysisJob("scenario", params, key_params)
+    return respond(await run_analysis(request, job, timeout))

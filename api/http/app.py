@@ -46,7 +46,9 @@ commitments, reviews, regulatory actions), each traced to its source.
   the interactive graph page at `/viz`.
 
 Errors are RFC 9457 `application/problem+json` documents. Queries have a time limit (503 when
-exceeded, and the work is stopped) and a result-size limit (413).
+exceeded, and the work is stopped) and a result-size limit (413). Analyses run in worker
+processes of their own with a time limit too (503, `timeout` lowers it); their answers are
+cached per data generation (`Age`, `X-Govkg-Cache`, `X-Govkg-Generation` headers).
 """
 
 

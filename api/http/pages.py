@@ -27,7 +27,6 @@ from govkg.api.http import negotiation
 from govkg.api.http.state import state_of
 from govkg.graph.errors import InputError, NotAcceptableError, NotFoundError
 from govkg.graph.pages import describe as rdf
-from govkg.graph.pages import entity_view
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -125,16 +124,16 @@ async def _exists(request: Request, iri: str, kind: str) -> None:
 
 async def _page(request: Request, iri: str, as_json: bool) -> Response:
     """The HTML or JSON page of one resource."""
-    from govkg.api.http.analysis import snapshot
+    from govkg.api.http.analysis_jobs import AnalysisJob
 
-    state = state_of(request)
-    as_of = request.query_params.get("as_of")
-    snap = await snapshot(request)
-    view = await state.read(lambda s: entity_view(s, iri, graph=snap.graph, as_of=as_of))
+    # In an analysis worker: a model's verdict is coverage over the whole projection.
+    runner = state_of(request).analyses
+    job = AnalysisJob("entity", {"iri": iri, "as_of": request.query_params.get("as_of")})
+    view, in_graph = await runner.run_plain(job, runner.limit(None))
     if as_json:
         return JSONResponse(view, headers={"Vary": "Accept"})
     viz = None
-    if view["page_class"] not in ("statement", "source", "graph") and iri in snap.graph:
+    if view["page_class"] not in ("statement", "source", "graph") and in_graph:
         viz = f"/viz?focus={quote(iri, safe='')}&depth=1"
     alternates = [(ext, f"/data/{_doc_path(iri, request)}.{ext}") for ext in rdf.SUFFIXES]
     html = render("entity.html", request, v=view, viz=viz, alternates=alternates)

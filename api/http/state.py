@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from fastapi import Request
-from govkg.api.http import query_jobs
+from govkg.api.http import analysis_jobs, query_jobs
+from govkg.api.http.analysis_cache import AnalysisRunner
 from govkg.api.runtime.pool import WorkerPool
 from govkg.api.settings import Settings
 from govkg.graph.errors import QueryTimeoutError, StoreError
@@ -49,6 +50,18 @@ class AppState:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.pool = WorkerPool(query_jobs.ENTRY, settings, size=settings.workers)
+        #: Analyses get a pool of their own (api/http/analysis_jobs.py says why), started on
+        #: first use, whose generation follows the query pool's: one counter of data changes.
+        self.analysis_pool = WorkerPool(
+            analysis_jobs.ENTRY,
+            settings,
+            size=settings.analysis_workers,
+            max_extra=settings.analysis_workers,
+            noun=("analysis", "analyses"),
+            hint="ask for fewer results (a smaller `k`, fewer kinds) or a longer `timeout`",
+        )
+        self.pool.on_invalidate(self._follow)
+        self.analyses = AnalysisRunner(self.analysis_pool, settings)
         self.store: Backend | None = None
         self.write_lock = asyncio.Lock()
         #: Set for a read-only embedded store only: then other processes (``govkg build``,
@@ -77,9 +90,22 @@ class AppState:
             url = f"http://{f'[{host}]' if ':' in host else host}:{self.settings.port}"
             await loop.run_in_executor(None, write_server_marker, self.settings.store, url)
         await self.pool.start()
+        if self.settings.analysis_warm:
+            self.analyses.schedule_refresh()
+
+    def _follow(self, generation: int) -> None:
+        """The data changed (a write, or a reopen): analysis workers and caches follow."""
+        self.analysis_pool.invalidate()
 
     async def stop(self) -> None:
-        """Stop the workers and withdraw a writable server's marker; the handle closes with it."""
+        """Kill every worker of both pools (and wait for them), withdraw the server's marker.
+
+        Runs as the app's lifespan shutdown, after uvicorn's grace period: work still running
+        in a worker is killed here. A write still running in its thread is left to finish or
+        not; pyoxigraph applies each write as one transaction, so the store holds it entirely
+        or not at all (docs/architecture.md, "Shutting down").
+        """
+        await self.analyses.close()
         await self.pool.close()
         if self.store is not None and self.settings.token and self.settings.remote is None:
             remove_server_marker(self.settings.store)

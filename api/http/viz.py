@@ -1,39 +1,29 @@
 """``GET /viz``: the interactive graph page, built from the server's store.
 
-The same page ``govkg viz`` writes (:func:`govkg.viz.render.render_page`), built in a
-thread from
-the cached projection (:func:`govkg.api.http.analysis.snapshot`). A ``question`` is asked in a query
-worker first, exactly like ``/questions/{name}``: a question past the time limit is stopped
-(503) and an answer over ``max_results`` rows refused (413), so no page request can occupy the
-server without bound. The page is self-contained and makes no request at all; its own meta CSP
-forbids fetches, and the response repeats that as a header that allows only the inline script
-and styles the page carries.
+The same page ``govkg viz`` writes (:func:`govkg.viz.render.render_page`), drawn in an
+analysis worker from its projection (:mod:`govkg.api.http.analysis_jobs`) under the analysis
+time limit, and cached like every analysis (:mod:`govkg.api.http.analysis_cache`). A
+``question`` is asked in a query worker first, exactly like ``/questions/{name}``: a question
+past the time limit is stopped (503) and an answer over ``max_results`` rows refused (413), so
+no page request can occupy the server without bound. The page is self-contained and makes no
+request at all; its own meta CSP forbids fetches, and the response repeats that as a header
+that allows only the inline script and styles the page carries.
 """
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import asdict
+
 from fastapi import APIRouter, Query, Request
-from govkg.api.http.analysis import snapshot
+from govkg.api.http.analysis import check_timeout
+from govkg.api.http.analysis_jobs import AnalysisJob
 from govkg.api.http.query_jobs import Job
 from govkg.api.http.sparql import effective_timeout
 from govkg.api.http.state import state_of
 from govkg.graph.analysis.service import VizRequest, answer_iris, check_request
 from govkg.graph.errors import InputError
-from govkg.viz.render import render_page
 from starlette.responses import HTMLResponse
-
-
-def served_view(request: Request, snap, view: str | None, req: VizRequest):  # type: ignore[no-untyped-def]
-    """The views /viz draws itself, with node links to entity pages (govkg.viz.served)."""
-    from govkg.api.http.pages import base_of
-    from govkg.graph.analysis.service import today
-    from govkg.viz.served import render_view
-
-    return render_view(
-        snap, view=view, focus=req.focus, depth=req.depth, as_of=req.as_of,
-        max_nodes=req.max_nodes, page_base=base_of(request), today=today(),
-    )  # fmt: skip
-
 
 router = APIRouter(tags=["Visualisation"])
 
@@ -80,7 +70,9 @@ PAGE_CSP = (
         400: {"description": "Too many nodes, a bad date, a bad parameter or conflicting options."},
         404: {"description": "Unknown focus entity, question or scenario."},
         413: {"description": "The question's answer has more rows than the server returns."},
-        503: {"description": "The question ran past the time limit and was stopped."},
+        503: {
+            "description": "The question or the drawing ran past its time limit and was stopped."
+        },
     },
 )
 async def viz_page(
@@ -107,9 +99,10 @@ async def viz_page(
         raise InputError(
             f"unknown query parameters {sorted(params)}; question parameters need `question`"
         )
+    timeout_param = timeout
     timeout = effective_timeout(state, pairs)
     if scenario is not None:
-        from govkg.api.http.analysis import bundled_scenario
+        from govkg.api.http.analysis_jobs import bundled_scenario
         from govkg.graph.analysis import SCENARIO_DIR
 
         bundled_scenario(scenario)  # bundled names only: never a path on the server
@@ -130,17 +123,31 @@ async def viz_page(
         # In a worker, like /questions/{name}: killed at the time limit (503), capped rows (413).
         outcome = await state.pool.run(Job(kind="question", name=question, params=params), timeout)
         answer = answer_iris(outcome.rows)
-    snap = await snapshot(request)
-    if not (question or coverage_gap or scenario):  # story, coverage, focus, all: viz/served.py
-        page = await state.read(lambda _: served_view(request, snap, view, req))
-    else:
-        page = await state.read(lambda store: render_page(store, snap, req, answer=answer))
+    job = drawing_job(request, req, view, answer)
+    drawn = await state.analyses.answer(job, state.analyses.limit(check_timeout(timeout_param)))
     return HTMLResponse(
-        page.html,
+        drawn.answer.body,
         headers={
-            "X-Govkg-Nodes": str(page.nodes),
-            "X-Govkg-Edges": str(page.edges),
+            **drawn.headers(),
             "Content-Security-Policy": PAGE_CSP,
             "Cache-Control": "no-store",
         },
+    )
+
+
+def drawing_job(
+    request: Request, req: VizRequest, view: str | None, answer: set[str] | None
+) -> AnalysisJob:
+    """The analysis job drawing ``req``: a served view (with links to entity pages) or a page."""
+    if not (req.question or req.coverage_gap or req.scenario):  # story, coverage, focus, all
+        from govkg.api.http.pages import base_of
+
+        params = {"request": asdict(req), "view": view, "page_base": base_of(request)}
+        return AnalysisJob("served", params)
+    listed = sorted(answer) if answer is not None else None
+    digest = hashlib.sha256("\n".join(listed or []).encode()).hexdigest()
+    return AnalysisJob(
+        "viz",
+        {"request": asdict(req), "answer": listed},
+        key_params={"request": asdict(req), "answer": digest if listed is not None else None},
     )

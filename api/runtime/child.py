@@ -15,13 +15,21 @@ The wire protocol, after the parent's first frame ``(entry, config)``:
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import importlib
+import os
 import pickle
+import signal
 import socket
+import sys
 from collections.abc import Callable
 from typing import Any
 
 from govkg.api.runtime.channel import read_frame, write_frame
+
+#: prctl(2) option: the signal this process gets when its parent (thread) dies.
+PR_SET_PDEATHSIG = 1
 
 #: What a worker entry returns: called with each job and the pool's generation.
 Handler = Callable[[Any, int], Any]
@@ -41,8 +49,28 @@ def _failure(exc: BaseException) -> tuple[str, Any]:
     return ("error", exc)
 
 
+def die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when the server that started it dies.
+
+    Why: a server killed with SIGKILL (or crashing) never runs its shutdown, and a worker busy
+    on a long job would only notice its closed socket when the job ends, minutes later at full
+    CPU. ``PR_SET_PDEATHSIG`` ends it at once. (It fires when the *thread* that started the
+    worker ends; the pool starts workers from its own helper threads, which live as long as the
+    pool.) Elsewhere, or if the call fails, the socket check remains.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    with contextlib.suppress(Exception):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the call: nobody will ask for work
+        os._exit(1)
+
+
 def main(fd: int) -> None:
     """Entry point of a worker process (``python -P -c``, started by ``WorkerHandle``)."""
+    die_with_parent()
     sock = socket.socket(fileno=fd)
     sock.setblocking(True)
     try:

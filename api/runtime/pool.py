@@ -38,6 +38,7 @@ import contextlib
 import logging
 import time
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -77,8 +78,13 @@ class WorkerPool:
         max_extra: int | None = None,
         heavy_after: float = HEAVY_AFTER,
         idle_retire: float = IDLE_RETIRE,
+        noun: tuple[str, str] = ("query", "queries"),
+        hint: str = "narrow it (LIMIT, more specific patterns) or ask for a longer `timeout`",
     ) -> None:
         self.entry = entry
+        #: What the jobs are called in messages (singular, plural) and how to avoid a timeout.
+        self.noun = noun
+        self.hint = hint
         self.config = config
         self.size = max(1, size)
         #: Workers allowed beyond ``size`` (default: twice ``size``, three times in all).
@@ -108,6 +114,10 @@ class WorkerPool:
         # Only for starting and reaping processes, never per request.
         self._threads = ThreadPoolExecutor(max_workers=self.cap + 2, thread_name_prefix="pool")
         self._closed = False
+        #: Requests that may only take a worker nobody else is waiting for (``background``).
+        self._background: deque[asyncio.Future[WorkerHandle]] = deque()
+        #: Called on the loop after every :meth:`invalidate` (e.g. to refresh caches).
+        self._invalidated: list[Callable[[int], None]] = []
 
     @property
     def cap(self) -> int:
@@ -178,12 +188,16 @@ class WorkerPool:
         self._release(worker)
 
     def _release(self, worker: WorkerHandle) -> None:
-        """Give a free worker to the oldest request still waiting, else keep it idle."""
-        while self._waiting:
-            waiter = self._waiting.popleft()
-            if not waiter.done():
-                waiter.set_result(worker)
-                return
+        """Give a free worker to the oldest request still waiting, else keep it idle.
+
+        Background requests come last: they get a worker only when no other request waits.
+        """
+        for queue in (self._waiting, self._background):
+            while queue:
+                waiter = queue.popleft()
+                if not waiter.done():
+                    waiter.set_result(worker)
+                    return
         self._idle.append(worker)
         self._idle_since[worker] = asyncio.get_running_loop().time()
         self._schedule_retire()
@@ -295,6 +309,36 @@ class WorkerPool:
     def invalidate(self) -> None:
         """Make every later job see the store as it is now (after a write)."""
         self.generation += 1
+        for callback in list(self._invalidated):
+            callback(self.generation)
+
+    def on_invalidate(self, callback: Callable[[int], None]) -> None:
+        """Call ``callback(generation)`` after each :meth:`invalidate` (on the caller's thread)."""
+        self._invalidated.append(callback)
+
+    async def _acquire_background(self) -> WorkerHandle:
+        """An idle worker that no other request is waiting for; no deadline, never grows."""
+        loop = asyncio.get_running_loop()
+        while True:
+            if self._closed:
+                raise StoreError("the server is shutting down")
+            if self._idle and not any(not w.done() for w in self._waiting):
+                worker = self._idle.pop()
+                self._idle_since.pop(worker, None)
+            else:
+                waiter: asyncio.Future[WorkerHandle] = loop.create_future()
+                self._background.append(waiter)
+                try:
+                    worker = await waiter
+                except asyncio.CancelledError:
+                    if waiter.done() and not waiter.cancelled() and waiter.exception() is None:
+                        self._release(waiter.result())
+                    with contextlib.suppress(ValueError):
+                        self._background.remove(waiter)
+                    raise
+            if not worker.dead:
+                return worker
+            self._replace(worker)
 
     async def _acquire(self, timeout: float, deadline: float) -> WorkerHandle:
         """A live idle worker, waiting at most until ``deadline``."""
@@ -314,8 +358,8 @@ class WorkerPool:
                     with contextlib.suppress(ValueError):
                         self._waiting.remove(waiter)
                     raise QueryTimeoutError(
-                        f"no query worker became free within {timeout:g} s (all are busy with "
-                        "other queries); try again later"
+                        f"no {self.noun[0]} worker became free within {timeout:g} s (all are "
+                        f"busy with other {self.noun[1]}); try again later"
                     ) from None
                 except asyncio.CancelledError:
                     # Cancelled after a worker was handed over: pass it on, never lose it.
@@ -328,18 +372,37 @@ class WorkerPool:
                 return worker
             self._replace(worker)  # no-op when its successor is already on its way
 
-    async def run(self, job: object, timeout: float) -> Any:
+    async def run(
+        self,
+        job: object,
+        timeout: float,
+        *,
+        background: bool = False,
+        on_start: Callable[[float], None] | None = None,
+    ) -> Any:
         """Run ``job`` within ``timeout`` seconds (waiting for a free worker counts too).
 
         Returns the handler's answer, or raises the exception it raised (a
         :class:`~govkg.graph.errors.QueryTimeoutError` at the deadline, when the worker is
         killed and replaced).
+
+        A ``background`` job (work nobody is waiting for, such as refreshing a cache) yields to
+        every other request: it takes a worker only when one is idle and no request waits, it
+        never makes the pool grow, and its ``timeout`` counts from when it starts.
+        ``on_start(deadline)`` is called (with the loop time of the deadline) once the job has
+        a worker.
         """
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        worker = await self._acquire(timeout, deadline)
+        if background:
+            worker = await self._acquire_background()
+            deadline = loop.time() + timeout
+        else:
+            deadline = loop.time() + timeout
+            worker = await self._acquire(timeout, deadline)
         healthy = False
         self._busy_since[worker] = loop.time()
+        if on_start is not None:
+            on_start(deadline)
         waiter = worker.expect()
         timer = loop.call_at(deadline, _expire, waiter)
         try:
@@ -348,8 +411,8 @@ class WorkerPool:
             healthy = True
         except DeadlinePassed:
             raise QueryTimeoutError(
-                f"the query did not finish within {timeout:g} s and was stopped; "
-                "narrow it (LIMIT, more specific patterns) or ask for a longer `timeout`"
+                f"the {self.noun[0]} did not finish within {timeout:g} s and was stopped; "
+                f"{self.hint}"
             ) from None
         except (EOFError, OSError) as exc:
             raise StoreError("the query worker failed; please retry") from exc
@@ -379,21 +442,38 @@ class WorkerPool:
             if timer is not None:
                 timer.cancel()
         self._grow_timer = self._retire_timer = None
-        while self._waiting:
-            waiter = self._waiting.popleft()
-            if not waiter.done():
-                waiter.set_exception(StoreError("the server is shutting down; please retry"))
-        for worker in list(self._all):
+        for queue in (self._waiting, self._background):
+            while queue:
+                waiter = queue.popleft()
+                if not waiter.done():
+                    waiter.set_exception(StoreError("the server is shutting down; please retry"))
+        self.terminate()
+        self._threads.shutdown(wait=False, cancel_futures=True)
+
+    def terminate(self) -> None:
+        """Kill every worker now and wait until each is gone (blocking; also off the loop).
+
+        :meth:`close` calls it; a server that could not run its shutdown in order calls it
+        directly before exiting, so no worker outlives it.
+        """
+        self._closed = True
+        workers = list(self._all)
+        for worker in workers:
+            worker.signal_kill()  # all at once: the waits below then take no time each
+        for worker in workers:
             worker.kill()
         self._all.clear()
         self._idle.clear()
         self._idle_since.clear()
         self._busy_since.clear()
-        self._threads.shutdown(wait=False, cancel_futures=True)
 
     def alive(self) -> int:
         """How many worker processes are running, extras included (for /health and tests)."""
         return sum(1 for w in self._all if w.process.poll() is None)
+
+    def busy(self) -> int:
+        """How many workers are running a job now (for tests and /health)."""
+        return len(self._busy_since)
 
     def pids(self) -> list[int]:
         """Process ids of the workers, extras included (tests check a timed-out one is gone)."""

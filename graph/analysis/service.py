@@ -78,21 +78,17 @@ def coverage_dict(
 ) -> dict[str, Any]:
     """The coverage report as plain data, narrowed to one developer's models when asked."""
     report = coverage(graph, as_of or today())
-    data = report.as_dict()
+    data: dict[str, Any] = report.as_dict()
     if developer:
         dev = resolve_node(graph, developer)
         name = str(graph.nodes[dev].get("label", dev))  # the report names developers by label
-        models = [m for m in data["models"] if name in m["developers"]]  # type: ignore[union-attr]
+        models = [m for m in data["models"] if name in m["developers"]]
         data["models"] = models
         totals: dict[str, int] = {}
         for m in models:
             totals[m["verdict"]] = totals.get(m["verdict"], 0) + 1
         data["totals"] = totals
-        data["by_developer"] = {
-            k: v
-            for k, v in data["by_developer"].items()  # type: ignore[union-attr]
-            if k == name
-        }
+        data["by_developer"] = {k: v for k, v in data["by_developer"].items() if k == name}
         data["developer"] = dev
     return data
 
