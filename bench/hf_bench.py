@@ -51,7 +51,8 @@ def cpu():
     return u.ru_utime + u.ru_stime
 store = Store.open(sys.argv[1], read_only=True)
 out = {}
-t, c = time.perf_counter(), cpu(); lineage = Lineage.from_store(store, date(2026, 12, 1))
+t, c = time.perf_counter(), cpu()
+lineage = Lineage.from_store(store, date(2026, 12, 1), store_path=sys.argv[1])
 out["projection_s"], out["projection_cpu"] = time.perf_counter() - t, cpu() - c
 t, c = time.perf_counter(), cpu(); lineage.families(); lineage.covered()
 out["compute_s"], out["compute_cpu"] = time.perf_counter() - t, cpu() - c

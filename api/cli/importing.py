@@ -162,8 +162,13 @@ def lineage(
             day = date.fromisoformat(as_of) if as_of else None
         except ValueError:
             raise InputError(f"--as-of {as_of!r} is not a date YYYY-MM-DD") from None
+        from govkg.api.cli.common import remote_config, store_path
+
         s = open_store(store)
-        page = lineage_page(Lineage.from_store(s, day), view, limit=limit, offset=offset, store=s)
+        # the projection saved by the importer sits beside an embedded store only
+        local = store_path(store) if store is not None or remote_config() is None else None
+        lineage = Lineage.from_store(s, day, store_path=local)
+        page = lineage_page(lineage, view, limit=limit, offset=offset, store=s)
         if as_json:
             body = {"view": page.view, "total": page.total, "limit": page.limit}
             body.update(offset=page.offset, columns=page.columns, rows=page.rows)
