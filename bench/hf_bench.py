@@ -140,6 +140,7 @@ def measure(size: int) -> dict:
     source, generated = snapshot_file(size)
     store = DATA_DIR / f"hf-store-{size_label(size)}"
     shutil.rmtree(store, ignore_errors=True)
+    shutil.rmtree(store.with_name(f"{store.name}.lineage"), ignore_errors=True)
     subprocess.run(
         [
             str(GOVKG),
@@ -165,6 +166,7 @@ def measure(size: int) -> dict:
     result["load_avg"] = os.getloadavg()[0]
     print(json.dumps(result), flush=True)
     shutil.rmtree(store, ignore_errors=True)
+    shutil.rmtree(store.with_name(f"{store.name}.lineage"), ignore_errors=True)
     return result
 
 

@@ -133,7 +133,8 @@ def huggingface(
 
 def lineage(
     view: str = typer.Argument(
-        "families", help="families, derivatives, review-share or licence-drift."
+        "families",
+        help="families, derivatives, review-share, licence-drift or open-weights-without-review.",
     ),
     limit: int = typer.Option(50, "--limit", help="Rows per page (1-10000)."),
     offset: int = typer.Option(0, "--offset", help="Rows to skip (the page start)."),
@@ -148,7 +149,10 @@ def lineage(
     Projects only the lineage links (numpy/scipy), so it answers over millions of imported
     models; pages with --limit/--offset. Views: families (by downstream models), derivatives
     (per family and relation), review-share (share covered by a pre-deployment review of the
-    model or an ancestor), licence-drift (a derivative more permissive than its base).
+    model or an ancestor), licence-drift (a derivative more permissive than its base),
+    open-weights-without-review (the question of that name for imported models: unreviewed
+    or modified after review through lineage). On an embedded store the projection the
+    importer saved beside it is read instead of querying the imported graphs.
     """
     with handled():
         import json

@@ -83,9 +83,15 @@ class Lineage:
     reviewed: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     open_weights: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     licence_rank: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int8))
+    #: a post-deployment evaluation over by as_of (for the open-weights-without-review view)
+    evaluated_after: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    #: how many leading nodes are minted Hub models in label order (saved projections)
+    label_sorted: int = 0
 
     def __post_init__(self) -> None:
         n = len(self.nodes)
+        if len(self.evaluated_after) != n:
+            self.evaluated_after = np.zeros(n, dtype=bool)
         if len(self.reviewed) != n:
             self.reviewed = np.zeros(n, dtype=bool)
         if len(self.open_weights) != n:
@@ -133,7 +139,12 @@ class Lineage:
         reviewed = [
             merged.node(row[0]) for row in _tsv_rows(store, "lineage-reviews.rq", as_of=day)
         ]
-        return merged.lineage(cls, reviewed)
+        after = [
+            merged.node(row[0]) for row in _tsv_rows(store, "lineage-post-reviews.rq", as_of=day)
+        ]
+        lineage = merged.lineage(cls, reviewed)
+        lineage.evaluated_after[after] = True
+        return lineage
 
     @property
     def size(self) -> int:
@@ -198,6 +209,26 @@ class Lineage:
                 covered |= new
             self._covered = covered
         return self._covered
+
+    def reviewed_ancestor(self) -> np.ndarray:
+        """Per node, the reviewed ancestor (any base, any depth) whose IRI sorts first; -1 when
+        none. A reviewed node's own index counts for its descendants, not for itself."""
+        reviewed = np.flatnonzero(self.reviewed)
+        if not len(reviewed):
+            return np.full(self.size, -1, dtype=np.int64)
+        by_iri = np.array(sorted(reviewed.tolist(), key=self.nodes.__getitem__), dtype=np.int64)
+        none = len(by_iri)
+        own = np.full(self.size, none, dtype=np.int64)
+        own[by_iri] = np.arange(none)
+        best = np.full(self.size, none, dtype=np.int64)  # lowest rank among strict ancestors
+        for _ in range(self.size):
+            reach = np.minimum(own, best)
+            nxt = best.copy()
+            np.minimum.at(nxt, self.src, reach[self.dst])
+            if np.array_equal(nxt, best):
+                break
+            best = nxt
+        return np.where(best < none, by_iri[np.minimum(best, none - 1)], -1)
 
     def drift(self) -> np.ndarray:
         """Indexes of the links whose derivative's licence ranks above its base's."""
@@ -310,6 +341,7 @@ class _Merger:
         self.code: list[tuple[np.ndarray, np.ndarray]] = []  # (node, code) of each link's child
         self.open: list[np.ndarray] = []
         self.rank: list[tuple[np.ndarray, np.ndarray]] = []
+        self.label_sorted = 0
 
     def node(self, term: str) -> int:
         i = self.index.get(term)
@@ -320,6 +352,7 @@ class _Merger:
 
     def add(self, part: SavedLineage) -> None:
         if not self.nodes:
+            self.label_sorted = part.label_sorted
             self.nodes = list(part.nodes)
             self.index = {term: i for i, term in enumerate(self.nodes)}
             mapping = np.arange(len(self.nodes), dtype=np.int64)
@@ -347,4 +380,5 @@ class _Merger:
         for mapping, rank in self.rank:
             np.maximum.at(lineage.licence_rank, mapping, rank)
         lineage.reviewed[reviewed] = True
+        lineage.label_sorted = self.label_sorted
         return lineage

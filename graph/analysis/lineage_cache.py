@@ -64,6 +64,8 @@ class SavedLineage:
     relation: np.ndarray
     open_weights: np.ndarray
     licence_rank: np.ndarray
+    #: how many leading nodes are minted Hub models in label order (see lineage_views)
+    label_sorted: int = 0
 
 
 def sidecar(store_path: Path | str) -> Path:
@@ -114,6 +116,7 @@ def save_arrays(
             relation=saved.relation.astype(np.int8),
             open_weights=saved.open_weights.astype(bool),
             licence_rank=saved.licence_rank.astype(np.int8),
+            label_sorted=np.array(saved.label_sorted),
         )
 
     _write_atomically(folder / name, write)
@@ -176,6 +179,7 @@ def load_arrays(store_path: Path | str, key: dict[str, Any]) -> SavedLineage | N
                 data["relation"],
                 data["open_weights"],
                 data["licence_rank"],
+                int(data["label_sorted"]),
             )
     except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
         return None

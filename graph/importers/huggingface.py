@@ -38,7 +38,12 @@ from govkg.graph.errors import DataValidationError, Problem
 from govkg.graph.importers.common import DatasetInfo, Progress, file_date, provenance_triples
 from govkg.graph.importers.huggingface_licences import RANKS, weights_access
 from govkg.graph.importers.huggingface_lineage import cycle_edges
-from govkg.graph.importers.huggingface_ntriples import TripleWriter, literal, model_iri
+from govkg.graph.importers.huggingface_ntriples import (
+    MODEL_BASE,
+    TripleWriter,
+    literal,
+    model_iri,
+)
 from govkg.graph.importers.huggingface_read import count_rows, read_snapshot, snapshot_files
 from govkg.graph.importers.huggingface_resolve import CuratedIndex
 from govkg.graph.importers.huggingface_rows import HubModel, check_row
@@ -225,8 +230,6 @@ def _save_lineage(
                 code[i] = max(code[i], RELATION_CODES[relation])
     del index
     n = len(nodes)
-    pairs = np.unique(np.asarray(src, np.int64) * n + np.asarray(dst, np.int64))
-    children, parents = pairs // n, pairs % n
     codes = np.zeros(n, dtype=np.int8)
     codes[: len(code)] = code
     open_weights = np.zeros(n, dtype=bool)
@@ -235,7 +238,27 @@ def _save_lineage(
         open_weights[i] = weights_access(model.licence) in OPEN_WEIGHTS
         if model.licence is not None:
             rank[i] = RANKS.get(model.licence, 0)
-    saved = SavedLineage(nodes, children, parents, codes[children], open_weights, rank)
+    # minted models first, in IRI order, which is their label order (the label is the repo
+    # id the IRI ends with): a view ordered by label then pages without sorting them
+    # (by the bare IRI: with the closing ">" a repo id would sort after its own extensions)
+    minted = [i for i, iri in enumerate(iris) if iri.startswith(MODEL_BASE)]
+    first = sorted(minted, key=iris.__getitem__)
+    is_first = np.zeros(n, dtype=bool)
+    is_first[first] = True
+    order = np.concatenate([np.array(first, np.int64), np.flatnonzero(~is_first)])
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(n)
+    pairs = np.unique(position[np.asarray(src, np.int64)] * n + position[np.asarray(dst, np.int64)])
+    children, parents = pairs // n, pairs % n
+    saved = SavedLineage(
+        [nodes[i] for i in order],
+        children,
+        parents,
+        codes[order][children],
+        open_weights[order],
+        rank[order],
+        label_sorted=len(first),
+    )
     try:
         return save_arrays(store_path, graph, import_id, saved)
     except OSError as exc:
