@@ -40,7 +40,13 @@ from typing import Any
 
 import numpy as np
 import pyoxigraph as ox
-from govkg.graph.analysis.lineage_cache import SavedLineage, load_arrays, read_key, saved_graphs
+from govkg.graph.analysis.lineage_cache import (
+    SavedLineage,
+    load_arrays,
+    read_key,
+    saved_graphs,
+    store_generation,
+)
 from govkg.graph.importers.huggingface_licences import RANKS
 from govkg.graph.store.backend import Backend, solutions
 from scipy.sparse import csr_array
@@ -293,6 +299,7 @@ def _saved_parts(store: Backend, store_path: Path) -> tuple[list[SavedLineage], 
         log.info("no saved lineage projection beside %s: querying every graph", store_path)
         return parts, used
     present = set(store.named_graphs())
+    generation = store_generation(store_path)
     for graph in candidates:
         key = read_key(store_path, graph)
         if key is None or graph not in present:
@@ -309,8 +316,11 @@ def _saved_parts(store: Backend, store_path: Path) -> tuple[list[SavedLineage], 
                 ", ".join(ids) or "none",
             )
             continue
-        counted = _tsv_rows(store, "lineage-graph-size.rq", graph=target)
-        triples = int(_unquote(counted[0][0])) if counted else -1
+        if key.get("generation") is not None and key["generation"] == generation:
+            triples = key["triples"]  # nothing was written to the store since the import
+        else:
+            counted = _tsv_rows(store, "lineage-graph-size.rq", graph=target)
+            triples = int(_unquote(counted[0][0])) if counted else -1
         if triples != key["triples"]:
             log.warning(
                 "saved lineage projection of %s is stale (%s triples saved, %s in the store): "

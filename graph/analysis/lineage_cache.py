@@ -11,15 +11,19 @@ RocksDB's directory, which a ``govkg build`` or a bulk load swaps out whole). Pe
 two files:
 
 - ``<graph>-<import id>.npz``: the arrays (:class:`SavedLineage`) and the import id;
-- ``<graph>.json``: the key, ``{"graph", "import_id", "triples", "arrays"}``, written last.
+- ``<graph>.json``: the key, ``{"graph", "import_id", "triples", "generation", "arrays"}``,
+  written last.
 
 The key: every import writes a random import id into its graph's provenance
 (``<graph> prov:wasGeneratedBy ?activity . ?activity dcterms:identifier "<id>"``); saved arrays
 are used only when the store's graph holds the same id *and* the same number of triples as the
-key says. A re-import (new id), an update to the graph (new count), or another store put in the
-same place by ``govkg build`` or ``govkg load`` (whose graph has another id, or none) never
-picks up arrays that are not its own. Both files are written to a temporary name and renamed,
-so a killed writer leaves no half file under a name that is read.
+key says. Counting a graph of 20M triples takes seconds, so the count is skipped while the
+store's on-disk generation (:func:`govkg.graph.store.directory.generation`) is still the one
+recorded right after the import: then nothing at all was written to the store since. A
+re-import (new id), an update to the graph (new count), or another store put in the same place
+by ``govkg build`` or ``govkg load`` (whose graph has another id, or none) never picks up arrays
+that are not its own. Both files are written to a temporary name and renamed, so a killed
+writer leaves no half file under a name that is read.
 
     >>> import tempfile
     >>> saved = SavedLineage(["<a>", "<b>"], np.array([1]), np.array([0]), np.array([1], np.int8),
@@ -123,11 +127,25 @@ def save_arrays(
     return {"format": FORMAT, "graph": graph, "import_id": import_id, "arrays": name}
 
 
+def store_generation(store_path: Path | str) -> Any:
+    """The store directory's generation (:func:`govkg.graph.store.directory.generation`: it
+    changes with any write to the store on disk) as JSON values, or None."""
+    from govkg.graph.store.directory import generation
+
+    found = generation(Path(store_path))
+    return None if found is None else json.loads(json.dumps(found))
+
+
 def commit_key(store_path: Path | str, key: dict[str, Any], *, triples: int) -> None:
-    """Write the key of ``key["graph"]`` (last step), then remove its older arrays."""
+    """Write the key of ``key["graph"]`` (last step), then remove its older arrays.
+
+    The key also records the store's generation right after the import: while it is unchanged
+    nothing was written to the store since, and a reader can skip counting the graph.
+    """
     folder = sidecar(store_path)
-    body = json.dumps({**key, "triples": triples}).encode("utf-8")
-    _write_atomically(folder / f"{_stem(key['graph'])}.json", lambda out: out.write(body))
+    body = {**key, "triples": triples, "generation": store_generation(store_path)}
+    encoded = json.dumps(body).encode("utf-8")
+    _write_atomically(folder / f"{_stem(key['graph'])}.json", lambda out: out.write(encoded))
     for old in folder.glob(f"{_stem(key['graph'])}-*.npz"):
         if old.name != key["arrays"]:
             old.unlink(missing_ok=True)

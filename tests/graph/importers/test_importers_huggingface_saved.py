@@ -22,7 +22,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from govkg.graph.analysis.lineage import Lineage
-from govkg.graph.analysis.lineage_cache import load_arrays, read_key, sidecar
+from govkg.graph.analysis.lineage_cache import load_arrays, read_key, sidecar, store_generation
 from govkg.graph.importers.huggingface import import_huggingface, snapshot_graph
 from govkg.graph.store.embedded import Store
 from govkg.ontology import ENTITIES_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH
@@ -109,6 +109,7 @@ def test_saved_projection_answers_like_sparql(
     key = read_key(imported, graph)
     assert key is not None and load_arrays(imported, key) is not None
     assert sidecar(imported).parent == imported.parent  # beside the store, not inside it
+    assert key["generation"] == store_generation(imported)  # untouched: the count is skipped
     saved, queried = _both(imported, caplog)
     assert not caplog.records  # the saved arrays were used: nothing was logged
     expected = _view(queried)
@@ -148,6 +149,28 @@ def test_reimport_and_update_make_the_saved_projection_stale(
     saved, queried = _both(imported, caplog)
     assert any("stale" in r.getMessage() for r in caplog.records)
     assert "<https://w3id.org/govkg/id/hf/model/x/new>" in saved.nodes
+    assert _view(saved) == _view(queried)
+
+
+def test_a_write_to_another_graph_keeps_the_saved_projection(
+    imported: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    graph = snapshot_graph(DAY)
+    key = read_key(imported, graph)
+    assert key is not None and key["generation"] is not None
+    store = Store.open(imported)
+    store.update(
+        f"INSERT DATA {{ GRAPH <{ENTITIES_GRAPH}> {{ <https://w3id.org/govkg/id/z> "
+        "<https://w3id.org/govkg/ontology#baseModel> "
+        "<https://w3id.org/govkg/id/llama-3.1-70b> } }"
+    )
+    store.flush()
+    del store
+    gc.collect()
+    assert store_generation(imported) != key["generation"]  # so the graph was counted
+    saved, queried = _both(imported, caplog)
+    assert not caplog.records
+    assert "<https://w3id.org/govkg/id/z>" in saved.nodes
     assert _view(saved) == _view(queried)
 
 
