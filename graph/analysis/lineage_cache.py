@@ -104,8 +104,13 @@ def save_arrays(
     The key is only written by :func:`commit_key`, once the graph is in the store and its
     triple count is known: until then no reader uses the arrays.
     """
+    from govkg.graph.store.directory import pid_alive
+
     folder = sidecar(store_path)
     folder.mkdir(parents=True, exist_ok=True)
+    for left in folder.glob("*.tmp-*"):  # half files of writers that were killed
+        if not pid_alive(left.name):
+            left.unlink(missing_ok=True)
     name = f"{_stem(graph)}-{import_id}.npz"
     blob = "\n".join(saved.nodes).encode("utf-8")  # IRIs hold no whitespace
 

@@ -22,7 +22,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from govkg.graph.analysis.lineage import Lineage
-from govkg.graph.analysis.lineage_cache import load_arrays, read_key, sidecar, store_generation
+from govkg.graph.analysis.lineage_cache import (
+    load_arrays,
+    read_key,
+    save_arrays,
+    sidecar,
+    store_generation,
+)
 from govkg.graph.importers.huggingface import import_huggingface, snapshot_graph
 from govkg.graph.store.embedded import Store
 from govkg.ontology import ENTITIES_GRAPH, ONTOLOGY_FILE, ONTOLOGY_GRAPH
@@ -227,6 +233,9 @@ def test_a_writer_killed_mid_file_leaves_nothing_that_is_read(
     saved, queried = _both(imported, caplog)
     assert not caplog.records  # still the saved arrays, intact
     assert _view(saved) == _view(queried)
+    # the next save removes the half files of dead writers
+    save_arrays(imported, "https://example.org/other", "x", load_arrays(imported, key))  # type: ignore[arg-type]
+    assert not any(".tmp-" in p.name for p in sidecar(imported).iterdir())
     # a damaged arrays file is not used either
     target.write_bytes(before[: len(before) // 2])
     saved, queried = _both(imported, caplog)
