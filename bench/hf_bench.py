@@ -54,7 +54,8 @@ out = {}
 t, c = time.perf_counter(), cpu()
 lineage = Lineage.from_store(store, date(2026, 12, 1), store_path=sys.argv[1])
 out["projection_s"], out["projection_cpu"] = time.perf_counter() - t, cpu() - c
-t, c = time.perf_counter(), cpu(); lineage.families(); lineage.covered()
+t, c = time.perf_counter(), cpu()
+lineage.families(); lineage.covered(); lineage.reviewed_ancestor()
 out["compute_s"], out["compute_cpu"] = time.perf_counter() - t, cpu() - c
 out["nodes"], out["links"] = lineage.size, int(len(lineage.src))
 out["pages_ms"] = {}

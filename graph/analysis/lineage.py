@@ -105,6 +105,8 @@ class Lineage:
         if len(self.licence_rank) != n:
             self.licence_rank = np.zeros(n, dtype=np.int8)
         self._families: np.ndarray | None = None
+        self._primary: tuple[np.ndarray, np.ndarray] | None = None
+        self._ancestor: np.ndarray | None = None
         self._covered: np.ndarray | None = None
 
     @classmethod
@@ -165,22 +167,26 @@ class Lineage:
 
     def primary(self) -> tuple[np.ndarray, np.ndarray]:
         """(parent, relation) per node: the primary base's index (itself for a base model)."""
+        if self._primary is not None:
+            return self._primary
         parent = np.arange(self.size, dtype=np.int64)
         relation = np.zeros(self.size, dtype=np.int8)
         if len(self.src):
-            order = np.lexsort((self.dst, self.src))  # by child
-            child, base = self.src[order], self.dst[order]
-            starts = np.flatnonzero(np.r_[True, child[1:] != child[:-1]])
-            chosen = starts.copy()
-            # a child with several bases (a merge): the base whose IRI sorts first, so that
-            # the family does not depend on the order the nodes were read in
-            ends = np.r_[starts[1:], len(child)]
-            for k in np.flatnonzero(ends - starts > 1):
-                run = range(int(starts[k]), int(ends[k]))
-                chosen[k] = min(run, key=lambda at: self.nodes[base[at]])
-            parent[child[chosen]] = base[chosen]
-            relation[child[chosen]] = self.relation[order][chosen]
-        return parent, relation
+            # a child with several bases (a merge): the base whose IRI sorts first, so that the
+            # family does not depend on the order the nodes were read in. Only those bases are
+            # ranked by IRI (in Python); every other child has one base.
+            several = np.bincount(self.src, minlength=self.size) > 1
+            bases = np.unique(self.dst[several[self.src]])
+            rank = np.zeros(self.size, dtype=np.int64)
+            ranked = sorted(bases.tolist(), key=self.nodes.__getitem__)
+            rank[np.array(ranked, dtype=np.int64)] = np.arange(len(ranked))
+            order = np.lexsort((rank[self.dst], self.src))  # by child, then base IRI
+            child = self.src[order]
+            first = np.r_[True, child[1:] != child[:-1]]
+            parent[child[first]] = self.dst[order][first]
+            relation[child[first]] = self.relation[order][first]
+        self._primary = (parent, relation)
+        return self._primary
 
     def families(self) -> np.ndarray:
         """Each node's family root by pointer jumping on the primary parents; -1 on cycles."""
@@ -219,9 +225,12 @@ class Lineage:
     def reviewed_ancestor(self) -> np.ndarray:
         """Per node, the reviewed ancestor (any base, any depth) whose IRI sorts first; -1 when
         none. A reviewed node's own index counts for its descendants, not for itself."""
+        if self._ancestor is not None:
+            return self._ancestor
         reviewed = np.flatnonzero(self.reviewed)
         if not len(reviewed):
-            return np.full(self.size, -1, dtype=np.int64)
+            self._ancestor = np.full(self.size, -1, dtype=np.int64)
+            return self._ancestor
         by_iri = np.array(sorted(reviewed.tolist(), key=self.nodes.__getitem__), dtype=np.int64)
         none = len(by_iri)
         own = np.full(self.size, none, dtype=np.int64)
@@ -234,7 +243,8 @@ class Lineage:
             if np.array_equal(nxt, best):
                 break
             best = nxt
-        return np.where(best < none, by_iri[np.minimum(best, none - 1)], -1)
+        self._ancestor = np.where(best < none, by_iri[np.minimum(best, none - 1)], -1)
+        return self._ancestor
 
     def drift(self) -> np.ndarray:
         """Indexes of the links whose derivative's licence ranks above its base's."""
