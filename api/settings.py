@@ -30,6 +30,8 @@ class Settings:
       ``"separate"`` (standard SPARQL dataset semantics; used by the W3C test suites).
     - ``query_timeout``: seconds after which a query is stopped (the worker running it is killed).
     - ``max_results``: rows (or triples) after which a result is cut with a clear error.
+    - ``max_page_size`` (``GOVKG_MAX_PAGE_SIZE``): the largest ``limit`` a named question's page
+      may ask for over HTTP (the default page is 1,000 rows, or this if smaller).
     - ``max_body_bytes``: largest accepted request body.
     - ``workers``: query worker processes (each heavy query occupies one until its deadline).
     - ``cors_origins``: origins allowed by CORS; empty means CORS is off.
@@ -57,6 +59,7 @@ class Settings:
     default_graph: Literal["union", "separate"] = "union"
     query_timeout: float = 30.0
     max_results: int = 100_000
+    max_page_size: int = 10_000
     max_body_bytes: int = 10 * 1024 * 1024
     workers: int = 2
     cors_origins: tuple[str, ...] = ()
@@ -78,7 +81,7 @@ class Settings:
             problems.append(f"port: expected 0-65535, got {self.port}")
         if not self.query_timeout > 0:
             problems.append(f"query_timeout: expected seconds above 0, got {self.query_timeout}")
-        for name in ("max_results", "max_body_bytes", "workers", "viz_max_nodes"):
+        for name in ("max_results", "max_page_size", "max_body_bytes", "workers", "viz_max_nodes"):
             if getattr(self, name) < 1:
                 problems.append(f"{name}: expected at least 1, got {getattr(self, name)}")
         if problems:
@@ -100,6 +103,8 @@ class Settings:
             s = replace(s, query_timeout=env_seconds(env, "GOVKG_QUERY_TIMEOUT", s.query_timeout))
         if env.get("GOVKG_MAX_RESULTS"):
             s = replace(s, max_results=_positive_int("GOVKG_MAX_RESULTS", env))
+        if env.get("GOVKG_MAX_PAGE_SIZE"):
+            s = replace(s, max_page_size=_positive_int("GOVKG_MAX_PAGE_SIZE", env))
         if env.get("GOVKG_WORKERS"):
             s = replace(s, workers=_positive_int("GOVKG_WORKERS", env))
         if env.get("GOVKG_CORS_ORIGINS"):

@@ -62,6 +62,13 @@ BENCHMARKS: list[Benchmark] = [
         ("--sizes", "10k,100k,1M"),
     ),
     Benchmark(
+        "paging",
+        "paging_bench.py",
+        'docs/benchmarks.md, section "Named questions: first page"',
+        "the first page (limit 1,000) of every named question next to its full answer",
+        ("--sizes", "100k,1M"),
+    ),
+    Benchmark(
         "http",
         "http_bench.py",
         'docs/benchmarks.md, section "HTTP"',
@@ -93,6 +100,13 @@ BENCHMARKS: list[Benchmark] = [
         'docs/benchmarks.md, section "Memory"',
         "RSS of the server and its workers serving 1M (5M: --sizes 1M,5M)",
         ("--sizes", "1M"),
+    ),
+    Benchmark(
+        "writes",
+        "write_bench.py",
+        'docs/benchmarks.md, section "Writes"',
+        "updates, a 1,000-triple curated GSP POST, readers' p99 during writes, RSS over 1,000 "
+        "writes, on a real server at 100k and 1M triples",
     ),
 ]
 

@@ -24,11 +24,18 @@ formatting text into the query. Oxigraph only substitutes variables that the out
 projects, so every question projects its parameters (in aggregates, via ``GROUP BY``).
 Substitutions do not reach inside sub-queries, so questions filter on parameters only in the
 outer query.
+
+Paging: every question ends with an ``ORDER BY`` that orders its rows totally (tie-breakers on
+the grouping keys), so ``LIMIT``/``OFFSET`` appended to its text by :func:`run_question` give
+pages that concatenate to the full answer. The engine pages; Python never slices a full answer.
+The answer's one JSON shape (CLI ``--format json`` and HTTP ``application/json`` alike) is
+:meth:`QuestionResult.to_json_obj`.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,7 +44,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from govkg.graph.errors import DataValidationError, NotFoundError, ParameterError, Problem
-from govkg.graph.results import ResultTable
+from govkg.graph.results import ResultTable, column_kinds
 from govkg.graph.store.backend import Backend, solutions
 from govkg.ontology import PREFIXES, concept_iri, entity_iri
 from govkg.ontology.sparql_files import header_fields, sparql_files
@@ -50,6 +57,8 @@ _CHOICE = re.compile(r"^choice\(([a-z0-9_,\-\s]+)\)$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9.\-]*$")
 _TRUE = {"true", "1", "yes", "y", "on"}
 _FALSE = {"false", "0", "no", "n", "off"}
+#: Request words that page an answer; no question may name a parameter so.
+PAGING_WORDS = ("limit", "offset", "total")
 
 
 @dataclass(frozen=True)
@@ -102,15 +111,76 @@ class Question:
 
 @dataclass
 class QuestionResult(ResultTable):
-    """The answer to a named question: a :class:`ResultTable` plus what was asked."""
+    """The answer to a named question (or one page of it) plus what was asked.
+
+    ``limit`` is ``None`` for the whole answer; ``next_offset`` is the offset of the next page
+    while more rows exist; ``total`` (the full answer's row count) only when asked for.
+    """
 
     question: str = ""
     params: dict[str, str] = field(default_factory=dict)
+    limit: int | None = None
+    offset: int = 0
+    next_offset: int | None = None
+    total: int | None = None
 
     def to_json_obj(self) -> dict:
-        """JSON-ready dict: question, parameters used, columns and rows."""
-        obj = super().to_json_obj()
-        return {"question": self.question, "params": dict(self.params), **obj}
+        """The one JSON answer shape of a named question, for the CLI and HTTP alike.
+
+        ``question``; ``params`` (every parameter bound, defaults included, as the bound term's
+        value: an entity id becomes its IRI); ``columns``; ``kinds`` (per column ``iri``,
+        ``string``, ``date``, ``integer``, ``number``, ``boolean``, ``blank``, ``mixed``, or
+        ``null`` when never bound in these rows: what plain values cannot say); ``rows`` of plain
+        JSON values (``{column: value}``, dates as ISO text, ``null`` when unbound);
+        ``limit`` (``null``: the whole answer), ``offset``, ``next_offset`` (``null`` on the
+        last page) and, when asked for, ``total``.
+        """
+        obj: dict = {
+            "question": self.question,
+            "params": dict(self.params),
+            "columns": list(self.columns),
+            "kinds": column_kinds(self.columns, self.terms),
+            "rows": super().to_json_obj()["rows"],
+            "limit": self.limit,
+            "offset": self.offset,
+            "next_offset": self.next_offset,
+        }
+        if self.total is not None:
+            obj["total"] = self.total
+        return obj
+
+
+def page_bounds(limit: object = None, offset: object = None) -> tuple[int | None, int]:
+    """Check ``limit`` and ``offset`` (text from a URL or the CLI, or ints) and return them.
+
+    >>> page_bounds("10", None)
+    (10, 0)
+    >>> page_bounds(None, "-1")
+    Traceback (most recent call last):
+    ...
+    govkg.graph.errors.ParameterError: offset must be an integer of 0 or more, got '-1'
+    """
+    return _count("limit", limit), _count("offset", offset) or 0
+
+
+def _count(name: str, value: object) -> int | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not re.fullmatch(r"\+?\d{1,18}", str(value).strip()):
+        raise ParameterError(f"{name} must be an integer of 0 or more, got {str(value)!r}")
+    return int(str(value).strip())
+
+
+def want_total(value: object) -> bool:
+    """``total=true|false`` (also yes/no, 1/0) as a bool; :class:`ParameterError` otherwise."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE or text == "":
+        return True
+    if text in _FALSE:
+        return False
+    raise ParameterError(f"total must be true or false, got {str(value)!r}")
 
 
 @dataclass
@@ -146,6 +216,12 @@ def parse_header(path: Path | Traversable, text: str) -> Header:
         raise DataValidationError(
             f"{path.name}: named question has no '# title:' line",
             problems=[Problem("missing '# title:' header", file=str(path), line=1)],
+        )
+    reserved = [p.name for p in params if p.name in PAGING_WORDS]
+    if reserved:
+        raise DataValidationError(
+            f"{path.name}: parameter {reserved[0]!r} is reserved for paging",
+            problems=[Problem("reserved parameter name", file=str(path), field=reserved[0])],
         )
     unknown = [h for h in hidden if h not in {p.name for p in params}]
     if unknown:
@@ -204,21 +280,36 @@ def _question_files(directory: Path | None) -> list[Path | Traversable]:
     return list(sorted(directory.glob("*.rq")))
 
 
+@functools.cache
+def _shipped() -> dict[str, Question]:
+    """The questions shipped in ``graph/queries/``, read and parsed once per process.
+
+    Package resources do not change while a process runs, and finding, reading and parsing the
+    file on every call was most of govkg's fixed cost per question (docs/benchmarks.md).
+    """
+    return {q.name: q for q in (load_question(p) for p in _question_files(None))}
+
+
 def list_questions(directory: Path | None = None) -> list[Question]:
     """Every named question (those shipped in ``graph/queries/``, or in ``directory``), by name."""
+    if directory is None:
+        return list(_shipped().values())
     return [load_question(p) for p in _question_files(directory)]
 
 
 def get_question(name: str, directory: Path | None = None) -> Question:
     """The question called ``name``; :class:`NotFoundError` says which names are close."""
-    files = {p.name.removesuffix(".rq"): p for p in _question_files(directory)}
-    if name not in files:
-        close = difflib.get_close_matches(name, list(files), n=3, cutoff=0.5)
+    if directory is None:
+        found = _shipped()
+    else:
+        found = {p.name.removesuffix(".rq"): load_question(p) for p in _question_files(directory)}
+    if name not in found:
+        close = difflib.get_close_matches(name, list(found), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise NotFoundError(
-            f"no named question {name!r}{hint} (`govkg ask --list` shows all {len(files)})"
+            f"no named question {name!r}{hint} (`govkg ask --list` shows all {len(found)})"
         )
-    return load_question(files[name])
+    return found[name]
 
 
 def bind_value(question: Question, param: Param, value: str) -> ox.NamedNode | ox.Literal:
@@ -270,10 +361,60 @@ def bind_value(question: Question, param: Param, value: str) -> ox.NamedNode | o
     return ox.NamedNode(str(make(text)))
 
 
-def run_question(store: Backend, name: str, params: dict[str, str] | None = None) -> QuestionResult:
-    """Ask the named question with ``params`` (text values) and return its answer."""
+def run_question(
+    store: Backend,
+    name: str,
+    params: dict[str, str] | None = None,
+    *,
+    limit: int | None = None,
+    offset: int = 0,
+    total: bool = False,
+) -> QuestionResult:
+    """Ask the named question with ``params`` (text values) and return its answer.
+
+    With ``limit`` (and ``offset``) the engine returns one page: ``LIMIT limit+1 OFFSET offset``
+    is appended to the question's text (the one extra row says whether a next page exists).
+    ``total=True`` also counts the full answer (a second, unconverted pass over it, skipped when
+    the page itself shows it is the whole answer).
+    """
+    limit, offset = page_bounds(limit, offset)
     question = get_question(name)
-    given = dict(params or {})
+    substitutions, used = bind_params(question, params or {})
+    text = question.sparql
+    if limit is not None:
+        text = f"{text.rstrip()}\nLIMIT {limit + 1}\nOFFSET {offset}\n"
+    elif offset:
+        text = f"{text.rstrip()}\nOFFSET {offset}\n"
+    rows = store.query(text, substitutions=substitutions, prefixes=PREFIXES)
+    table = ResultTable.from_solutions(solutions(rows), drop=question.hidden)
+    terms, next_offset = table.terms, None
+    more = limit is not None and len(terms) > limit
+    if more:
+        # a page of 0 rows (a count with total=True) has no next page: it would be itself
+        terms, next_offset = terms[:limit], (offset + limit if limit else None)
+    count = None
+    if total:
+        if not more and (terms or offset == 0):
+            count = offset + len(terms)
+        else:
+            full = store.query(question.sparql, substitutions=substitutions, prefixes=PREFIXES)
+            count = sum(1 for _ in solutions(full))
+    return QuestionResult(
+        columns=table.columns,
+        terms=terms,
+        question=question.name,
+        params=used,
+        limit=limit,
+        offset=offset,
+        next_offset=next_offset,
+        total=count,
+    )
+
+
+def bind_params(
+    question: Question, given: dict[str, str]
+) -> tuple[dict[str, ox.NamedNode | ox.Literal], dict[str, str]]:
+    """The engine substitutions for ``given`` (defaults filled in) and the values used."""
     for key in given:
         question.param(key)  # raises for unknown names
     substitutions: dict[str, ox.NamedNode | ox.Literal] = {}
@@ -292,8 +433,4 @@ def run_question(store: Backend, name: str, params: dict[str, str] | None = None
         term = bind_value(question, p, text)
         substitutions[p.name] = term
         used[p.name] = term.value
-    rows = store.query(question.sparql, substitutions=substitutions, prefixes=PREFIXES)
-    table = ResultTable.from_solutions(solutions(rows), drop=question.hidden)
-    return QuestionResult(
-        columns=table.columns, terms=table.terms, question=question.name, params=used
-    )
+    return substitutions, used

@@ -49,6 +49,90 @@ def to_python(term: Term | None) -> Any:
     return str(term)
 
 
+def term_json(term: Term | ox.Triple) -> dict[str, Any]:
+    """A term as a SPARQL 1.1 Query Results JSON term object: the kind of every cell, kept.
+
+    Named-question answers (CLI ``--format json`` and HTTP JSON) and the SPARQL endpoint's JSON
+    results write cells this way, so an IRI is never mistaken for a literal.
+
+    >>> term_json(ox.NamedNode("https://w3id.org/govkg/id/meta"))
+    {'type': 'uri', 'value': 'https://w3id.org/govkg/id/meta'}
+    >>> term_json(ox.Literal("2024-07-23", datatype=ox.NamedNode(XSD + "date")))["datatype"]
+    'http://www.w3.org/2001/XMLSchema#date'
+    """
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD + "string":
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {
+                "subject": term_json(term.subject),
+                "predicate": term_json(term.predicate),
+                "object": term_json(term.object),
+            },
+        }
+    return {"type": "literal", "value": str(term)}
+
+
+def json_rows(columns: Sequence[str], terms: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Rows as SPARQL 1.1 JSON bindings: ``{column: term object}``, unbound cells left out."""
+    return [
+        {c: term_json(t) for c, t in zip(columns, row, strict=True) if t is not None}
+        for row in terms
+    ]
+
+
+def kind_of(term: Term | None) -> str | None:
+    """The JSON answer's kind of one cell: ``iri``, ``blank``, ``date``, ``boolean``,
+    ``integer``, ``number`` or ``string`` (``None`` when unbound).
+
+    >>> kind_of(ox.NamedNode("https://w3id.org/govkg/id/meta"))
+    'iri'
+    >>> kind_of(ox.Literal("3", datatype=ox.NamedNode(XSD + "integer")))
+    'integer'
+    """
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return "iri"
+    if isinstance(term, ox.BlankNode):
+        return "blank"
+    dt = term.datatype.value if isinstance(term, ox.Literal) else ""
+    if dt == XSD + "date":
+        return "date"
+    if dt == XSD + "boolean":
+        return "boolean"
+    if dt in _INTS:
+        return "integer"
+    if dt in _FLOATS:
+        return "number"
+    return "string"
+
+
+def column_kinds(columns: Sequence[str], terms: Sequence[Sequence[Term | None]]) -> dict[str, Any]:
+    """Each column's kind over the rows given: one kind, ``mixed``, or ``None`` (never bound).
+
+    Plain JSON values cannot tell an IRI from a string; this map can, per column.
+
+    >>> column_kinds(["m", "n"], [[ox.NamedNode("https://x.org/a"), None]])
+    {'m': 'iri', 'n': None}
+    """
+    out: dict[str, Any] = {}
+    for i, name in enumerate(columns):
+        seen = {kind_of(row[i]) for row in terms} - {None}
+        out[name] = seen.pop() if len(seen) == 1 else ("mixed" if seen else None)
+    return out
+
+
 def shorten(iri: str) -> str:
     """``gkid:meta`` for ``https://w3id.org/govkg/id/meta``: readable IRIs in tables."""
     best = ""

@@ -43,6 +43,14 @@ Examples:
   govkg ask models-by-developer --param developer=meta
 
   govkg ask sources-for --param entity=llama-3.1-405b --format csv
+
+  govkg ask timeline --limit 50 --offset 100 --total
+
+--limit N --offset M: one page, cut by the engine; pages concatenate to the full answer.
+
+--total: also count the full answer's rows.
+
+--format json: the same document as GET /questions/NAME (see docs/questions.md).
 """
 
 
@@ -115,12 +123,15 @@ def ask(
     param: list[str] = typer.Option([], "--param", "-p", help="name=value (repeatable)."),
     list_: bool = typer.Option(False, "--list", help="List the named questions."),
     fmt: str = typer.Option("table", "--format", help="table, json, csv or tsv."),
+    limit: str | None = typer.Option(None, "--limit", help="At most this many rows (a page)."),
+    offset: str | None = typer.Option(None, "--offset", help="Skip this many rows first."),
+    total: bool = typer.Option(False, "--total", help="Also count the full answer's rows."),
     store: Path | None = typer.Option(None, "--store", help="Store directory."),
 ) -> None:
     """Ask a named question."""
     fmt = check_output_format(fmt)
     with handled():
-        from govkg.graph.questions import get_question, list_questions, run_question
+        from govkg.graph.questions import get_question, list_questions, page_bounds, run_question
 
         if list_:
             _print_questions(list_questions(), fmt)
@@ -128,13 +139,28 @@ def ask(
         if name is None:
             raise typer.BadParameter("give a question name, or --list")
         params = _parse_params(param)
+        pages = page_bounds(limit, offset)  # text, so a bad value names --limit/--offset's field
         get_question(name)  # a clear "no such question" before opening the store
-        result = run_question(open_store(store), name, params)
+        result = run_question(
+            open_store(store), name, params, limit=pages[0], offset=pages[1], total=total
+        )
         if fmt == "json":
             sys.stdout.write(json.dumps(result.to_json_obj(), indent=2, ensure_ascii=False))
             sys.stdout.write("\n")
-        else:
-            print_table(result, fmt, title=name)
+            return
+        print_table(result, fmt, title=name)
+        _page_note(result)
+
+
+def _page_note(result) -> None:  # result: QuestionResult
+    """Where this page sits in the answer, on stderr (stdout keeps only the rows)."""
+    if result.limit is None and not result.offset and result.total is None:
+        return
+    first, last = result.offset + 1, result.offset + len(result.terms)
+    of = f" of {result.total}" if result.total is not None else ""
+    shown = f"rows {first}-{last}{of}" if result.terms else f"no rows at offset {result.offset}{of}"
+    more = f"; next page: --offset {result.next_offset}" if result.next_offset is not None else ""
+    err_console.print(shown + more, style="dim")
 
 
 def _print_questions(questions, fmt: str) -> None:

@@ -11,6 +11,7 @@ graph, the union of the named graphs, is not writable).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pyoxigraph as ox
@@ -21,7 +22,7 @@ from govkg.api.http.state import AppState, state_of
 from govkg.graph.errors import InputError, NotFoundError, ParseError, UnsupportedFormatError
 from govkg.graph.store.backend import Backend
 from govkg.graph.store.formats import FORMATS, format_for_media_type
-from govkg.graph.writes import CURATED_PREFIX, check_curated_write
+from govkg.graph.writes import CURATED_PREFIX, Delta, check_delta, in_graph
 from starlette.responses import Response
 
 router = APIRouter(tags=["Graph Store Protocol"])
@@ -90,32 +91,38 @@ async def _write(request: Request, method: str) -> Response:
     curated = target is not None and target.startswith(CURATED_PREFIX)
     if method == "DELETE":
 
-        def drop(store: Backend) -> bool:
+        def drop(store: Backend, check: Callable[[], None]) -> bool:
             if curated:
-                # Removing a graph can break references from other graphs: rehearse it too.
-                check_curated_write(store, lambda copy: copy.drop_graph(target))
+                # Removing a graph can break references from other graphs: the gate sees it.
+                assert target is not None
+                check_delta(store, Delta(removed=set(in_graph(target, store.quads(target)))), check)
+            check()
             return store.drop_graph(target)
 
-        if not await state.write(drop):
+        if not await state.write(drop, timeout=state.settings.query_timeout):
             raise NotFoundError(f"the store has no graph {_name(target)} (nothing was deleted)")
         return Response(status_code=204)
     body = await request.body()
     triples = _parse_body(request.headers.get("content-type", ""), body, target)
 
-    def write(store: Backend) -> None:
+    def apply(store: Backend, check: Callable[[], None]) -> bool:
+        existed = target is None or store.has_graph(target)
+        if curated:
+            # The effect is in the request: POST adds the body; PUT also removes what was there.
+            assert target is not None
+            delta = Delta()
+            if method == "PUT":
+                delta.delete(in_graph(target, store.quads(target)))
+            delta.insert(in_graph(target, triples))
+            check_delta(store, delta, check)
+        check()
         if method == "PUT":
             store.replace_graph(target, triples)
         elif triples:
             store.add_to_graph(target, triples)
-
-    def apply(store: Backend) -> bool:
-        existed = target is None or store.has_graph(target)
-        if curated:
-            check_curated_write(store, write)
-        write(store)
         return existed
 
-    existed = await state.write(apply)
+    existed = await state.write(apply, timeout=state.settings.query_timeout)
     return Response(status_code=204 if existed else 201)
 
 

@@ -22,6 +22,7 @@ from govkg.api.http.security import check_remote_access
 from govkg.api.settings import Settings
 from govkg.graph import questions
 from govkg.graph.errors import ResultTooLargeError, StoreError
+from govkg.graph.results import json_rows
 from govkg.graph.store.backend import Backend, open_backend
 from govkg.graph.store.directory import stale_snapshot
 
@@ -48,6 +49,9 @@ class Job:
     name: str = ""
     params: dict[str, str] = field(default_factory=dict)
     base_iri: str | None = None
+    limit: int | None = None  # a named question's page; None: the whole answer (row-capped)
+    offset: int = 0
+    total: bool = False
 
 
 @dataclass
@@ -58,6 +62,7 @@ class Outcome:
     body: bytes = b""
     variables: list[str] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
+    document: dict[str, Any] = field(default_factory=dict)  # a named question's JSON answer
 
 
 def open_worker_backend(settings: Settings) -> Backend:
@@ -148,10 +153,7 @@ def execute(store: Backend, job: Job, config: Settings) -> Outcome:
 
 
 def _json_rows(variables: list[str], rows: list[list]) -> list[dict[str, Any]]:
-    return [
-        {v: serializers.term_json(t) for v, t in zip(variables, row, strict=True) if t is not None}
-        for row in rows
-    ]
+    return json_rows(variables, rows)
 
 
 def _sparql(store: Backend, job: Job, config: Settings) -> Outcome:
@@ -175,11 +177,20 @@ def _sparql(store: Backend, job: Job, config: Settings) -> Outcome:
 
 
 def _question(store: Backend, job: Job, config: Settings) -> Outcome:
-    result = questions.run_question(store, job.name, dict(job.params))
-    columns = list(result.columns)
+    """A named question's answer (one page of it when ``job.limit`` is set), in its one shape."""
+    result = questions.run_question(
+        store,
+        job.name,
+        dict(job.params),
+        limit=job.limit,
+        offset=job.offset,
+        total=job.total,
+    )
     if len(result.terms) > config.max_results:
         raise _too_large(config.max_results)
-    return Outcome(variables=columns, rows=_json_rows(columns, result.terms))
+    columns = list(result.columns)
+    rows = _json_rows(columns, result.terms)  # SPARQL-JSON terms: CSV cells, the viz's IRIs
+    return Outcome(variables=columns, rows=rows, document=result.to_json_obj())
 
 
 def _native_select(

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
@@ -22,7 +23,8 @@ from govkg.api.http import negotiation
 from govkg.api.http.query_jobs import Job
 from govkg.api.http.state import list_questions_safe, state_of
 from govkg.graph import export as graph_export
-from govkg.graph.errors import InputError, NotFoundError
+from govkg.graph.errors import InputError, NotFoundError, ParameterError
+from govkg.graph.questions import PAGING_WORDS, page_bounds, want_total
 from govkg.graph.results import delimited
 from govkg.graph.store.backend import Backend
 from govkg.graph.store.formats import format_for_path, media_type
@@ -66,7 +68,8 @@ def _rows_csv(variables: list[str], rows: list[dict]) -> bytes:
     tags=["Named questions"],
     summary="List the named questions",
     description="Every named question with its title, description and parameters "
-    "(name, type, description, default). Run one with `/questions/{name}?param=value`.",
+    "(name, type, description, default). Run one with `/questions/{name}?param=value` "
+    "(paged: `limit`, `offset`, `total`).",
     responses={
         200: {
             "content": {
@@ -90,46 +93,114 @@ async def questions_list() -> JSONResponse:
     return JSONResponse(items)
 
 
+#: Rows in a page of a named question when the request gives no ``limit``.
+DEFAULT_PAGE_SIZE = 1000
+
+_ANSWER_EXAMPLE = {
+    "question": "models-by-developer",
+    "params": {"developer": "https://w3id.org/govkg/id/meta"},
+    "columns": ["developer", "developerLabel", "model", "label", "released", "weights", "sources"],
+    "kinds": {
+        "developer": "iri",
+        "developerLabel": "string",
+        "model": "iri",
+        "label": "string",
+        "released": "date",
+        "weights": "iri",
+        "sources": "string",
+    },
+    "rows": [
+        {
+            "developer": "https://w3id.org/govkg/id/meta",
+            "developerLabel": "Meta",
+            "model": "https://w3id.org/govkg/id/llama-2-70b",
+            "label": "Llama 2 70B",
+            "released": "2023-07-18",
+            "weights": "https://w3id.org/govkg/concept/open-weights-restricted",
+            "sources": "https://w3id.org/govkg/graph/meta-llama-2-2023-07",
+        }
+    ],
+    "limit": 1,
+    "offset": 0,
+    "next_offset": 1,
+    "total": 25,
+}
+
+
 @router.get(
     "/questions/{name}",
     tags=["Named questions"],
-    summary="Run a named question",
-    description="Runs the question with parameters from the query string (`timeout` lowers the "
-    'time limit). JSON rows by default (`{"variables": [...], "rows": [{var: term}]}` with '
-    "SPARQL-JSON terms); CSV with `Accept: text/csv`.",
+    summary="Run a named question, one page at a time",
+    description="Runs the question with parameters from the query string. Paging: `limit` "
+    "(rows per page, default 1,000, at most the server's `max_page_size`), `offset` (rows "
+    "skipped), `total=true` (also count the whole answer). While more rows exist the response "
+    'has `Link: <...>; rel="next"` (RFC 8288, the other parameters kept), and `rel="prev"` '
+    'and `rel="first"` after the first page. `timeout` lowers the time limit. JSON is the '
+    "answer shape `govkg ask --format json` prints too: question, params (defaults included), "
+    "columns, kinds (per column: iri, string, date, integer, number, boolean, mixed), rows of "
+    "plain values, limit, offset, next_offset (null on the last page) and total (when asked "
+    "for). CSV with `Accept: text/csv`.",
     responses={
         200: {
             "content": {
-                "application/json": {
-                    "example": {
-                        "variables": ["model"],
-                        "rows": [{"model": {"type": "uri", "value": "https://w3id.org/..."}}],
-                    }
-                },
+                "application/json": {"example": _ANSWER_EXAMPLE},
                 "text/csv": {"example": "model\r\nhttps://w3id.org/govkg/id/llama-2\r\n"},
-            }
+            },
+            "headers": {"Link": {"description": "next / prev / first pages (RFC 8288)"}},
         },
-        400: {"description": "Unknown parameter or bad value."},
+        400: {"description": "Unknown parameter, bad value, or a bad limit/offset/total."},
         404: {"description": "No such question."},
     },
 )
 async def question_run(name: str, request: Request) -> Response:
-    """Run one named question in a worker."""
+    """Run one page of a named question in a worker."""
     from govkg.api.http.sparql import effective_timeout
 
     state = state_of(request)
     media = negotiation.negotiate(request.headers.get("accept"), ("application/json", "text/csv"))
     pairs = list(request.query_params.multi_items())
-    params = {k: v for k, v in pairs if k != "timeout"}
+    reserved = ("timeout", *PAGING_WORDS)
+    params = {k: v for k, v in pairs if k not in reserved}
+    paging = dict((k, v) for k, v in pairs if k in PAGING_WORDS)
+    limit, offset = page_bounds(paging.get("limit"), paging.get("offset"))
+    most = state.settings.max_page_size
+    if limit is None:
+        limit = min(DEFAULT_PAGE_SIZE, most)
+    elif limit > most:
+        raise ParameterError(f"limit must be at most {most} (this server's max_page_size)")
+    total = want_total(paging.get("total"))
     known = {q["name"] for q in list_questions_safe()}
     if name not in known:
         raise NotFoundError(f"no named question {name!r}; see /questions for the list")
-    outcome = await state.pool.run(
-        Job(kind="question", name=name, params=params), effective_timeout(state, pairs)
-    )
+    job = Job(kind="question", name=name, params=params, limit=limit, offset=offset, total=total)
+    outcome = await state.pool.run(job, effective_timeout(state, pairs))
+    headers = _page_links(request, pairs, outcome.document)
     if media == "text/csv":
-        return Response(_rows_csv(outcome.variables, outcome.rows), media_type="text/csv")
-    return JSONResponse({"variables": outcome.variables, "rows": outcome.rows})
+        body = _rows_csv(outcome.variables, outcome.rows)
+        return Response(body, media_type="text/csv", headers=headers)
+    return JSONResponse(outcome.document, headers=headers)
+
+
+def _page_links(request: Request, pairs: list[tuple[str, str]], doc: dict) -> dict[str, str]:
+    """The ``Link`` header (RFC 8288) to the next, previous and first pages, if any.
+
+    Targets are relative references (the request's path and query), so they stay on whatever
+    host and scheme the client reached; every other query parameter is kept.
+    """
+    limit, offset, next_offset = doc["limit"], doc["offset"], doc["next_offset"]
+    kept = [(k, v) for k, v in pairs if k not in ("limit", "offset")]
+
+    def target(at: int) -> str:
+        query = urlencode([*kept, ("limit", str(limit)), ("offset", str(at))])
+        return f"<{request.url.path}?{query}>"
+
+    links = []
+    if next_offset is not None:
+        links.append(f'{target(next_offset)}; rel="next"')
+    if offset > 0:
+        links.append(f'{target(max(0, offset - limit))}; rel="prev"')
+        links.append(f'{target(0)}; rel="first"')
+    return {"Link": ", ".join(links)} if links else {}
 
 
 # -- entities --------------------------------------------------------------------------------

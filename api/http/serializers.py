@@ -26,7 +26,7 @@ from typing import IO, cast
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
-from govkg.graph.results import delimited
+from govkg.graph.results import delimited, term_json
 from govkg.graph.store.formats import format_for_media_type
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -44,31 +44,6 @@ RDF_FORMATS: dict[str, ox.RdfFormat] = {
 }
 
 QUAD_FORMATS = {"application/trig", "application/n-quads"}
-
-
-def term_json(term: object) -> dict:
-    """A term in the SPARQL 1.1 JSON results format."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, str] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        return {
-            "type": "triple",
-            "value": {
-                "subject": term_json(term.subject),
-                "predicate": term_json(term.predicate),
-                "object": term_json(term.object),
-            },
-        }
-    return {"type": "literal", "value": str(term)}
 
 
 def _term_xml(term: object) -> str:

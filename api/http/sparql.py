@@ -9,6 +9,7 @@ Unknown parameters (SPARQLWrapper's ``format``, ``output``, ``results``) are ign
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -26,7 +27,7 @@ from govkg.graph.errors import (
 from govkg.graph.iris import named_node
 from govkg.graph.sparql_text import apply_using_graphs
 from govkg.graph.store.backend import Backend
-from govkg.graph.writes import check_curated_write
+from govkg.graph.writes import check_update
 from starlette.responses import HTMLResponse, Response
 
 router = APIRouter(tags=["SPARQL 1.1 Protocol"])
@@ -207,13 +208,19 @@ async def run_update(state: AppState, request: Request, preq: ProtocolRequest) -
         None, lambda: check_remote_access(text, state.settings.service_allowlist, is_update=True)
     )
     base = endpoint_url(state, request)
-    await state.write(lambda store: _update_with_base(store, text, base))
+    limit = effective_timeout(state, preq.params)
+    await state.write(lambda store, check: _update_with_base(store, text, base, check), limit)
     return Response(status_code=204)
 
 
-def _update_with_base(store: Backend, text: str, base: str) -> None:
-    """Run an update with the endpoint as base IRI, after the curated-graph SHACL rehearsal."""
-    check_curated_write(store, lambda copy: copy.update(text, base_iri=base))
+def _update_with_base(store: Backend, text: str, base: str, check: Callable[[], None]) -> None:
+    """Run an update with the endpoint as base IRI, after the curated-graph SHACL gate.
+
+    ``check`` raises the 503 of the time limit; it runs last just before the one transaction
+    that writes, so a refused or late update writes nothing.
+    """
+    check_update(store, text, base, check)
+    check()
     store.update(text, base_iri=base)
 
 

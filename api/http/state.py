@@ -12,6 +12,7 @@ import asyncio
 import html
 import json
 import logging
+import time
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,7 +21,7 @@ from fastapi import Request
 from govkg.api.http import query_jobs
 from govkg.api.runtime.pool import WorkerPool
 from govkg.api.settings import Settings
-from govkg.graph.errors import StoreError
+from govkg.graph.errors import QueryTimeoutError, StoreError
 from govkg.graph.questions import Question, list_questions
 from govkg.graph.store.backend import Backend, open_backend
 from govkg.graph.store.directory import (
@@ -29,6 +30,7 @@ from govkg.graph.store.directory import (
     stale_snapshot,
     write_server_marker,
 )
+from govkg.graph.writes import deadline_check
 
 log = logging.getLogger("govkg.api")
 
@@ -37,6 +39,8 @@ T = TypeVar("T")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 #: Seconds before a reopen that failed (the store mid-swap or damaged) is tried again.
 REOPEN_RETRY = 0.25
+#: Seconds between flushes of a writable store's memtables (see :meth:`AppState.write`).
+FLUSH_INTERVAL = 1.0
 
 
 class AppState:
@@ -133,22 +137,51 @@ class AppState:
                     ) from exc
         raise AssertionError("unreachable")
 
-    async def write(self, fn: Callable[[Backend], Any]) -> Any:
-        """Run a write in one transaction, serialised with other writes; refresh workers."""
+    async def write(
+        self, fn: Callable[[Backend, Callable[[], None]], Any], timeout: float | None = None
+    ) -> Any:
+        """Run a write in one transaction, serialised with other writes, within ``timeout``.
+
+        Why this shape: the write (its SHACL gate included) runs in a thread, so the event loop
+        keeps serving readers, whose queries run in the worker processes on their own read-only
+        snapshots of the store and never wait for a write. ``fn(store, check)`` calls ``check``
+        between its steps and last just before the one call that writes: past the deadline
+        (waiting for an earlier write counts) ``check`` raises a 503
+        (:class:`~govkg.graph.errors.QueryTimeoutError`) and nothing has been written. Once the
+        store call has begun it completes: a transaction is never cut halfway.
+        """
         assert self.store is not None
         store = self.store
-        async with self.write_lock:
-            loop = asyncio.get_running_loop()
+        loop = asyncio.get_running_loop()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        check = deadline_check(deadline, timeout)
+        try:
+            await asyncio.wait_for(self.write_lock.acquire(), timeout)
+        except TimeoutError:
+            raise QueryTimeoutError(
+                f"the write waited past its time limit of {timeout:g} s for earlier writes; "
+                "nothing was written"
+            ) from None
+        try:
 
             def apply() -> Any:
-                result = fn(store)
-                store.flush()
+                result = fn(store, check)
+                # A committed write is in RocksDB's write-ahead log, which survives a killed
+                # server and which the workers' read-only opens replay. Flushing memtables to
+                # disk after every write cost 20-150 ms a write; once a second bounds the log
+                # the workers replay when they reopen.
+                now = time.monotonic()
+                if now - getattr(self, "_flushed_at", 0.0) >= FLUSH_INTERVAL:
+                    store.flush()
+                    self._flushed_at = now
                 return result
 
             try:
                 return await loop.run_in_executor(None, apply)
             finally:
                 self.pool.invalidate()
+        finally:
+            self.write_lock.release()
 
     def query_page(self) -> str:
         """The HTML query page with the named questions as examples."""

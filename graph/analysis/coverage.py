@@ -24,9 +24,12 @@ The founding article's "regulatory gap" made measurable. Each model released on 
     a :class:`Licensing` policy in effect on ``as_of`` covers the model, which would otherwise be
     ``inherited`` or ``uncovered``.
 ``inherited``
-    a derivative, through one or more gk:baseModel steps, of a model that is ``reviewed`` or
-    ``reviewed-post-deployment``. Agreement coverage does not pass down a lineage: an agreement
-    binds a developer, not whoever fine-tunes its models.
+    a derivative, through one or more gk:baseModel steps, of a model that is ``reviewed``
+    (before its deployment): the ``modified after review`` status of the named question
+    ``open-weights-without-review`` and the ``covered`` of the Hub-scale lineage analysis. A base
+    evaluated only after its release passes nothing down: its derivatives were made from a model
+    nobody had reviewed before it was out. Agreement coverage does not pass down a lineage
+    either: an agreement binds a developer, not whoever fine-tunes its models.
 ``uncovered``
     none of the above.
 ``exempt`` (scenarios only)
@@ -292,7 +295,8 @@ class Assessor:
     # -- lineage ---------------------------------------------------------------------------
 
     def lineage(self, model: str) -> list[str] | None:
-        """The shortest base-model chain from ``model`` to a reviewed ancestor, or None."""
+        """The shortest base-model chain from ``model`` to an ancestor reviewed before its
+        deployment, or None."""
         parents: dict[str, str] = {model: model}
         queue = deque([model])
         while queue:
@@ -301,7 +305,8 @@ class Assessor:
                 if base in parents:
                     continue
                 parents[base] = current
-                if self.review(base) is not None:
+                review = self.review(base)
+                if review is not None and review[0] == "reviewed":
                     chain = [base]
                     while chain[-1] != model:
                         chain.append(parents[chain[-1]])

@@ -2,7 +2,8 @@
 
 Expected values come from running the same analyses in-process on the same store, plus the
 facts of the bundled data the brief names (Llama models uncovered, GPT-4o covered through an
-agreement, Meta's participation missing for Llama 3.1 405B).
+agreement, Meta's participation missing for Llama 3.1 70B; Llama 3.1 405B evaluated after
+release).
 """
 
 from __future__ import annotations
@@ -44,7 +45,10 @@ def test_coverage_json_matches_the_analysis(store: Path, graph) -> None:  # type
     verdicts = {m["model"]: m["verdict"] for m in data["models"]}
     assert verdicts == coverage(graph, AS_OF).verdicts()
     llamas = {m: v for m, v in verdicts.items() if m.startswith(ID + "llama-")}
-    assert llamas and set(llamas.values()) == {"uncovered"}
+    assert llamas and set(llamas.values()) <= {"uncovered", "reviewed-post-deployment", "inherited"}
+    assert verdicts[ID + "llama-3.1-70b"] == "uncovered"
+    # tested by the International Network of AI Safety Institutes after its release
+    assert verdicts[ID + "llama-3.1-405b"] == "reviewed-post-deployment"
     assert verdicts[ID + "gpt-4o"] in ("agreement-at-release", "agreement-after-release")
 
 
@@ -66,7 +70,7 @@ def test_coverage_table_filters_by_developer_and_verdict(store: Path) -> None:
     assert r.returncode == 0, r.stderr
     rows = list(csv.DictReader(io.StringIO(r.stdout)))
     assert rows and {row["verdict"] for row in rows} == {"uncovered"}
-    assert "Llama 3.1 405B" in {row["model"] for row in rows}
+    assert "Llama 3.1 70B" in {row["model"] for row in rows}
 
 
 def test_bad_inputs_exit_1_with_a_message(store: Path) -> None:
@@ -80,7 +84,7 @@ def test_bad_inputs_exit_1_with_a_message(store: Path) -> None:
 
 
 def test_explain_names_the_missing_link(store: Path) -> None:
-    r = invoke("analyze", "explain", "llama-3.1-405b", "--as-of", AS_OF, store=store)
+    r = invoke("analyze", "explain", "llama-3.1-70b", "--as-of", AS_OF, store=store)
     assert r.returncode == 0, r.stderr
     assert "uncovered" in r.stdout
     assert "Meta is party to no testing agreement" in r.stdout
@@ -110,7 +114,8 @@ def test_scenario_meta_agrees_moves_llama_models(store: Path, graph) -> None:  #
     expected = run_scenario(graph, "meta-agrees")
     moves = {m["model"]: (m["before"], m["after"]) for m in data["moves"]}
     assert moves == {m.model: (m.before, m.after) for m in expected.moves}
-    assert moves[ID + "llama-3.1-405b"] == ("uncovered", "agreement-after-release")
+    assert moves[ID + "llama-3.1-70b"] == ("uncovered", "agreement-after-release")
+    assert ID + "llama-3.1-405b" not in moves  # evaluated after release: not uncovered
     # the store is untouched: coverage afterwards is what it was
     again = run_json(store, "coverage", "--as-of", expected.as_of)
     assert {m["model"]: m["verdict"] for m in again["models"]} == coverage(

@@ -41,10 +41,11 @@ def test_question_run_json_and_csv(live_server: LiveServer) -> None:
     resp = http.get(f"{live_server.url}/questions/{name}")
     assert resp.status_code == 200, resp.text
     body = resp.json()
-    assert set(body) == {"variables", "rows"}
+    assert body["question"] == name and body["limit"] == 1000 and body["offset"] == 0
+    assert set(body) >= {"params", "columns", "kinds", "rows", "next_offset"}
     as_csv = http.get(f"{live_server.url}/questions/{name}", headers={"Accept": "text/csv"})
     rows = list(csv.reader(io.StringIO(as_csv.text)))
-    assert rows[0] == body["variables"]
+    assert rows[0] == body["columns"]
     assert len(rows) - 1 == len(body["rows"])
 
 

@@ -47,7 +47,8 @@ def test_coverage_matches_the_analysis(server: LiveServer, expected) -> None:  #
     verdicts = {m["model"]: m["verdict"] for m in data["models"]}
     assert verdicts == coverage(expected, AS_OF).verdicts()
     llamas = [v for m, v in verdicts.items() if m.startswith(ID + "llama-")]
-    assert llamas and set(llamas) == {"uncovered"}
+    assert llamas and set(llamas) <= {"uncovered", "reviewed-post-deployment", "inherited"}
+    assert verdicts[ID + "llama-3.1-70b"] == "uncovered"
     assert verdicts[ID + "gpt-4o"].startswith("agreement")
 
 
@@ -67,7 +68,7 @@ def test_bad_date_is_a_400_problem(server: LiveServer) -> None:
 
 
 def test_explain_names_the_missing_link(server: LiveServer) -> None:
-    r = get(server, "/analysis/explain", model="llama-3.1-405b", as_of=AS_OF)
+    r = get(server, "/analysis/explain", model="llama-3.1-70b", as_of=AS_OF)
     assert r.status_code == 200, r.text
     data = r.json()
     assert data["verdict"] == "uncovered"

@@ -110,7 +110,7 @@ def views_of_probe(client: httpx.Client) -> dict[str, bool]:
     assert page.status_code in (200, 404), page.text
     return {
         "sparql": ask(client, ASK_PROBE),
-        "question": any(r["model"]["value"] == PROBE_IRI for r in question.json()["rows"]),
+        "question": any(r["model"] == PROBE_IRI for r in question.json()["rows"]),
         "entity": entity.status_code == 200,
         "graph store": graph.status_code == 200,
         "coverage": any(m["model"] == PROBE_IRI for m in coverage.json()["models"]),

@@ -60,7 +60,12 @@ def test_review_coverage_agrees_with_the_coverage_analysis(store, graph, day: st
 def test_open_weights_without_review_agrees_with_the_coverage_analysis(
     store, graph, day: str
 ) -> None:
-    status = {m.model: m.review_status for m in coverage(graph, day).models}
+    report = coverage(graph, day)
+    status = {m.model: m.review_status for m in report.models}
+    verdicts = report.verdicts()
     rows = run_question(store, "open-weights-without-review", {"as_of": day})
     for row in rows.to_json_obj()["rows"]:
         assert status.get(row["model"]) == row["review"], (day, row["model"])
+        # through lineage: "modified after review" is the analysis's "inherited"
+        inherited = verdicts.get(row["model"]) == "inherited"
+        assert (row["status"] == "modified after review") == inherited, (day, row["model"])

@@ -4,8 +4,9 @@ Every rule gets a test at dates inside its uncertainty: undated models, month pr
 weights published after an API release, testing before its report (as_of vs known_as_of),
 office terms, epistemic status in answers, no duplicate rows. The as-of answer of
 ``open-weights-without-review`` is checked row by row against
-``tests/fixtures/as-of-open-weights-without-review.csv``, a table written from the YAML source
-files (each row names the source stating the weights access), not from the query.
+``tests/fixtures/as-of-open-weights-without-review.csv``, a table written by hand from the YAML
+source files (each row names the source stating the weights access, the date used and its
+precision, and why the model is in the answer), not from the query: tests/fixtures/README.md.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ def expected(day: str) -> dict[str, str]:
     return {r["model"]: r["expected_review"] for r in rows}
 
 
+def first_day(date: str) -> str:
+    """The first day of a ``YYYY-MM-DD`` or ``YYYY-MM`` date (the table keeps the source's form)."""
+    return date if len(date) == 10 else f"{date}-01"
+
+
 @pytest.mark.parametrize("day", DATES)
 def test_open_weights_without_review_matches_the_table(store: Store, day: str) -> None:
     got = owwr(store, as_of=day, known_as_of="2026-12-04")
@@ -50,9 +56,12 @@ def test_open_weights_without_review_matches_the_table(store: Store, day: str) -
     assert sorted(set(got) - set(want)) == [] and sorted(set(want) - set(got)) == []
     assert {m: r["review"] for m, r in got.items()} == want
     with FIXTURE.open(encoding="utf-8") as fh:
-        cited = {r["model"]: r["source_id"] for r in csv.DictReader(fh) if r["as_of"] == day}
-    for model, source_id in cited.items():  # the row cites the source the table names
-        assert f"/graph/{source_id}" in got[model]["sources"], (day, model)
+        table = [r for r in csv.DictReader(fh) if r["as_of"] == day]
+    for row in table:  # the row cites the source the table names, and dates it as the table does
+        model = row["model"]
+        assert f"/graph/{row['source_id']}" in got[model]["sources"], (day, model)
+        assert got[model]["weightsFrom"] == first_day(row["date_used"]), (day, model)
+        assert row["certain_from"] <= day and row["why"], (day, model)
     assert {r["asOfCertainty"] for r in got.values()} == {"certain"}
 
 
@@ -125,11 +134,14 @@ def _anthropic(store: Store, **params: str) -> dict:
 
 def test_testing_before_publication_as_of_versus_known_as_of(store: Store) -> None:
     # the upgraded Claude 3.5 Sonnet was tested before its 2024-10-22 release; the report
-    # came out on 2024-11-19
-    assert _anthropic(store, as_of="2024-11-01")["reviewedModels"] == 1
-    assert _anthropic(store, as_of="2024-11-01", known_as_of="2024-11-01")["reviewedModels"] == 0
-    assert _anthropic(store, as_of="2024-11-01", known_as_of="2024-11-19")["reviewedModels"] == 1
-    assert _anthropic(store, as_of="2024-10-01")["reviewedModels"] == 0
+    # came out on 2024-11-19. The first Claude 3.5 Sonnet was tested by the UK AISI before its
+    # 2024-06-20 release, which Anthropic's launch post of that day says: it counts from then.
+    assert _anthropic(store, as_of="2024-06-19")["reviewedModels"] == 0
+    assert _anthropic(store, as_of="2024-06-20")["reviewedModels"] == 1
+    assert _anthropic(store, as_of="2024-11-01")["reviewedModels"] == 2
+    assert _anthropic(store, as_of="2024-11-01", known_as_of="2024-11-01")["reviewedModels"] == 1
+    assert _anthropic(store, as_of="2024-11-01", known_as_of="2024-11-19")["reviewedModels"] == 2
+    assert _anthropic(store, as_of="2024-10-01")["reviewedModels"] == 1
 
 
 def test_evaluated_after_deployment_only_is_not_unreviewed(store: Store) -> None:

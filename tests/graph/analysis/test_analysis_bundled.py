@@ -39,8 +39,13 @@ def test_llama_uncovered_and_frontier_closed_models_covered(bundled):
     verdicts = coverage(bundled, AS_OF).verdicts()
     llamas = [m for m in verdicts if m.rsplit("/", 1)[1].startswith("llama-")]
     assert llamas, "no Llama models in the bundled data"
+    # no Llama was reviewed before deployment; Llama 3.1 405B was tested by the International
+    # Network of AI Safety Institutes four months after its release (fact sheet of 2024-11-20),
+    # which NVIDIA's Nemotron Ultra, derived from it, does not inherit: only a review before
+    # deployment passes down a lineage
+    after = {iri("llama-3.1-405b"): "reviewed-post-deployment"}
     for model in llamas:
-        assert verdicts[model] == "uncovered", model
+        assert verdicts[model] == after.get(model, "uncovered"), model
     for model in ("gpt-4o", "o1", "claude-3.5-sonnet-2024-10"):
         assert verdicts[iri(model)] not in ("uncovered", "exempt"), model
 
@@ -59,7 +64,7 @@ def test_meta_agrees_moves_the_meta_models_and_only_them(bundled):
 
 
 def test_explanation_of_an_uncovered_llama_names_the_missing_link(bundled):
-    why = explain(bundled, "llama-3.1-405b", AS_OF)
+    why = explain(bundled, "llama-3.1-70b", AS_OF)
     assert why.verdict == "uncovered"
     assert "no evaluation of" in why.text
     assert "Meta" in why.text and "testing agreement" in why.text
