@@ -133,7 +133,8 @@ def huggingface(
 
 def lineage(
     view: str = typer.Argument(
-        "families", help="families, derivatives, review-share or licence-drift."
+        "families",
+        help="families, derivatives, review-share, licence-drift or open-weights-without-review.",
     ),
     limit: int = typer.Option(50, "--limit", help="Rows per page (1-10000)."),
     offset: int = typer.Option(0, "--offset", help="Rows to skip (the page start)."),
@@ -148,7 +149,10 @@ def lineage(
     Projects only the lineage links (numpy/scipy), so it answers over millions of imported
     models; pages with --limit/--offset. Views: families (by downstream models), derivatives
     (per family and relation), review-share (share covered by a pre-deployment review of the
-    model or an ancestor), licence-drift (a derivative more permissive than its base).
+    model or an ancestor), licence-drift (a derivative more permissive than its base),
+    open-weights-without-review (the question of that name for imported models: unreviewed
+    or modified after review through lineage). On an embedded store the projection the
+    importer saved beside it is read instead of querying the imported graphs.
     """
     with handled():
         import json
@@ -162,8 +166,13 @@ def lineage(
             day = date.fromisoformat(as_of) if as_of else None
         except ValueError:
             raise InputError(f"--as-of {as_of!r} is not a date YYYY-MM-DD") from None
+        from govkg.api.cli.common import remote_config, store_path
+
         s = open_store(store)
-        page = lineage_page(Lineage.from_store(s, day), view, limit=limit, offset=offset, store=s)
+        # the projection saved by the importer sits beside an embedded store only
+        local = store_path(store) if store is not None or remote_config() is None else None
+        lineage = Lineage.from_store(s, day, store_path=local)
+        page = lineage_page(lineage, view, limit=limit, offset=offset, store=s)
         if as_json:
             body = {"view": page.view, "total": page.total, "limit": page.limit}
             body.update(offset=page.offset, columns=page.columns, rows=page.rows)

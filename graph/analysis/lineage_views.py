@@ -17,6 +17,15 @@ Views (``VIEWS``), all over open-weights models only:
     them; the first row is the total over all families.
 ``licence-drift``
     links whose derivative declares a more permissive licence than its base.
+``open-weights-without-review``
+    the rows of the question of that name at Hub scale: every open-weights model without a
+    pre-deployment review of its own, with its review ("none" or "evaluated after deployment
+    only"), its status ("modified after review" when an ancestor along any gk:baseModel chain
+    was reviewed, naming the one whose IRI sorts first, else "unreviewed"), ordered like the
+    question (status, label, model). Differences from the question: the reviews follow the
+    projection's rule (see :mod:`~govkg.graph.analysis.lineage`), and there is no time model
+    for the weights (a Hub row is dated by its creation, which the question does not read), no
+    known_as_of, no epistemic status and no sources.
 
     >>> from govkg.graph.analysis.lineage import Lineage
     >>> lineage = Lineage.from_edges(["<a>", "<b>", "<c>"], [1, 2], [0, 0], [3, 1])
@@ -35,9 +44,10 @@ import numpy as np
 from govkg.graph.analysis.lineage import RELATIONS, Lineage
 from govkg.graph.errors import InputError
 from govkg.graph.importers.huggingface_licences import RANK_NAMES
+from govkg.graph.importers.huggingface_ntriples import MODEL_BASE
 from govkg.graph.store.backend import Backend, solutions
 
-VIEWS = ("families", "derivatives", "review-share", "licence-drift")
+VIEWS = ("families", "derivatives", "review-share", "licence-drift", "open-weights-without-review")
 MAX_LIMIT = 10_000
 
 
@@ -66,13 +76,16 @@ def lineage_page(
         raise InputError(f"unknown lineage view {view!r}; known: {', '.join(VIEWS)}")
     if not 1 <= limit <= MAX_LIMIT or offset < 0:
         raise InputError(f"limit must be 1..{MAX_LIMIT} and offset 0 or more")
-    build = {
-        "families": _families,
-        "derivatives": _derivatives,
-        "review-share": _review_share,
-        "licence-drift": _drift,
-    }[view]
-    columns, total, rows = build(lineage, limit, offset)
+    if view == "open-weights-without-review":
+        columns, total, rows = _without_review(lineage, limit, offset, store)
+    else:
+        build = {
+            "families": _families,
+            "derivatives": _derivatives,
+            "review-share": _review_share,
+            "licence-drift": _drift,
+        }[view]
+        columns, total, rows = build(lineage, limit, offset)
     _label(rows, store)
     return Page(view, columns, rows, total, limit, offset)
 
@@ -166,6 +179,83 @@ def _drift(lineage: Lineage, limit: int, offset: int) -> tuple[list[str], int, l
         for k in page
     ]
     return ["model", "licence", "base", "base_licence", "relation"], len(links), rows
+
+
+def _without_review(
+    lineage: Lineage, limit: int, offset: int, store: Backend | None
+) -> tuple[list[str], int, list[dict]]:
+    """Open-weights models without their own review: "modified after review" first, then
+    "unreviewed", each by label then IRI; only the rows up to the page are ordered."""
+    ancestor = lineage.reviewed_ancestor()
+    listed = lineage.open_weights & ~lineage.reviewed
+    groups = (
+        ("modified after review", np.flatnonzero(listed & (ancestor >= 0))),
+        ("unreviewed", np.flatnonzero(listed & (ancestor < 0))),
+    )
+    rows: list[dict[str, Any]] = []
+    skip, want = offset, limit
+    for status, members in groups:
+        if want <= 0:
+            break
+        if skip >= len(members):
+            skip -= len(members)
+            continue
+        for i in _first_by_label(lineage, members, skip + want, store)[skip:]:
+            base = int(ancestor[i])
+            rows.append(
+                {
+                    "model": lineage.nodes[i],
+                    "review": "evaluated after deployment only"
+                    if lineage.evaluated_after[i]
+                    else "none",
+                    "status": status,
+                    "reviewed_base": lineage.nodes[base] if base >= 0 else "",
+                }
+            )
+        want = limit - len(rows)
+        skip = 0
+    total = sum(len(members) for _, members in groups)
+    return ["model", "review", "status", "reviewed_base"], total, rows
+
+
+def _first_by_label(
+    lineage: Lineage, members: np.ndarray, k: int, store: Backend | None
+) -> list[int]:
+    """The first ``k`` of ``members`` (ascending indexes) by (label, IRI), as SPARQL orders:
+    no label first. Minted Hub models are labelled with the repo id their IRI ends with; the
+    leading ``label_sorted`` nodes of a saved projection are already in that order, so only
+    the other members (curated models, anything queried) are sorted."""
+    minted = f"<{MODEL_BASE}"
+    cut = int(np.searchsorted(members, lineage.label_sorted))
+    ready = [
+        (True, lineage.nodes[i][len(minted) : -1], lineage.nodes[i], int(i))
+        for i in members[: min(cut, k)]
+    ]
+    rest = members[cut:].tolist()
+    others = [lineage.nodes[i] for i in rest if not lineage.nodes[i].startswith(minted)]
+    labels = _labels(others, store)
+    keyed = []
+    for i in rest:
+        iri = lineage.nodes[i]
+        label = iri[len(minted) : -1] if iri.startswith(minted) else labels.get(iri)
+        keyed.append((label is not None, label or "", iri, int(i)))
+    return [key[3] for key in sorted(ready + keyed)[:k]]
+
+
+def _labels(iris: list[str], store: Backend | None) -> dict[str, str]:
+    """``{"<iri>": label}`` (the smallest when several) for the IRIs that have one."""
+    if store is None or not iris:
+        return {}
+    found: dict[str, str] = {}
+    for start in range(0, len(iris), 1000):
+        values = " ".join(iris[start : start + 1000])
+        query = (
+            "SELECT ?s (MIN(STR(?l)) AS ?label) WHERE { VALUES ?s { "
+            + values
+            + " } ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } GROUP BY ?s"
+        )
+        found.update({f"<{r['s'].value}>": r["label"].value for r in solutions(store.query(query))})
+    return found
 
 
 def _label(rows: list[dict[str, Any]], store: Backend | None) -> None:

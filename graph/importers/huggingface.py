@@ -23,8 +23,10 @@ Why this shape, for two million rows:
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -34,8 +36,14 @@ import numpy as np
 import pyoxigraph as ox
 from govkg.graph.errors import DataValidationError, Problem
 from govkg.graph.importers.common import DatasetInfo, Progress, file_date, provenance_triples
+from govkg.graph.importers.huggingface_licences import RANKS, weights_access
 from govkg.graph.importers.huggingface_lineage import cycle_edges
-from govkg.graph.importers.huggingface_ntriples import TripleWriter, literal, model_iri
+from govkg.graph.importers.huggingface_ntriples import (
+    MODEL_BASE,
+    TripleWriter,
+    literal,
+    model_iri,
+)
 from govkg.graph.importers.huggingface_read import count_rows, read_snapshot, snapshot_files
 from govkg.graph.importers.huggingface_resolve import CuratedIndex
 from govkg.graph.importers.huggingface_rows import HubModel, check_row
@@ -47,6 +55,19 @@ HUB_URL = "https://huggingface.co/models"
 #: How many skipped rows and dropped values the summary lists (all are counted and stored).
 SUMMARY_LIMIT = 20
 XSD = "http://www.w3.org/2001/XMLSchema#"
+DCTERMS_IDENTIFIER = "<http://purl.org/dc/terms/identifier>"
+#: Relation → its code in :data:`govkg.graph.analysis.lineage.RELATIONS` (0: unspecified).
+RELATION_CODES = {"finetune": 1, "adapter": 2, "quantized": 3, "merge": 4}
+#: The weights-access concepts that are open weights (as in lineage-open-weights.rq).
+OPEN_WEIGHTS = frozenset(
+    {
+        "open-weights",
+        "open-weights-unrestricted",
+        "open-weights-restricted",
+        "open-weights-noncommercial",
+    }
+)
+log = logging.getLogger(__name__)
 
 
 def snapshot_graph(snapshot: date) -> str:
@@ -116,16 +137,28 @@ def import_huggingface(
     )
     _remove_stale_work_files(store_path)
     work = store_path.parent / f".{store_path.name}.huggingface-{os.getpid()}.nt"
+    import_id = uuid.uuid4().hex
+    key: dict | None = None
     try:
-        _write_work_file(work, store_path, files, report, progress, day, path, graph)
+        key = _write_work_file(
+            work, store_path, files, report, progress, day, path, graph, import_id
+        )
         gc.collect()  # the per-model records are gone: the bulk loader gets their memory
         from govkg.graph.store.backend import load_file
 
         report.quads = load_file(
             work, ox.RdfFormat.N_TRIPLES, graph, store=store_path, replace=True
         )
+    except BaseException:
+        if key is not None:
+            from govkg.graph.analysis.lineage_cache import discard_arrays
+
+            discard_arrays(store_path, key)
+        raise
     finally:
         work.unlink(missing_ok=True)
+    if key is not None:
+        _commit_saved(store_path, key, report.quads)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -139,8 +172,10 @@ def _write_work_file(
     day: date,
     path: Path,
     graph: str,
-) -> None:
-    """Read, check and link every row, then write the snapshot's N-Triples to ``work``.
+    import_id: str,
+) -> dict | None:
+    """Read, check and link every row, write the snapshot's N-Triples to ``work`` and save its
+    lineage arrays beside the store; return the key of the saved arrays (None if not saved).
 
     A function of its own so that the records it builds are freed before the bulk load.
     """
@@ -157,7 +192,90 @@ def _write_work_file(
         writer = TripleWriter(out)
         _write_models(writer, collected, iris, merged, links, index)
         report.imported["model"] = len(collected.models)
-        _write_provenance(writer, report, day, path, graph)
+        _write_provenance(writer, report, day, path, graph, import_id)
+    return _save_lineage(store_path, graph, import_id, collected, iris, links)
+
+
+def _save_lineage(
+    store_path: Path,
+    graph: str,
+    import_id: str,
+    found: _Collected,
+    iris: list[str],
+    links: dict[int, list[tuple[str, str | None]]],
+) -> dict | None:
+    """Save the snapshot's lineage arrays (:mod:`govkg.graph.analysis.lineage_cache`).
+
+    The same nodes, links and flags the lineage queries would read back from this graph: every
+    model (all are open weights), the curated bases it links to, one relation code per model
+    (the highest it states) and each model's licence rank. A failure to save costs only speed
+    (the analyses then query the store), so it is logged, not raised.
+    """
+    from govkg.graph.analysis.lineage_cache import SavedLineage, save_arrays
+
+    index = {iri: i for i, iri in enumerate(iris)}
+    nodes = [f"<{iri}>" for iri in iris]
+    src: list[int] = []
+    dst: list[int] = []
+    code = [0] * len(iris)
+    for i, bases in links.items():
+        for base, relation in bases:
+            j = index.get(base)
+            if j is None:
+                j = index[base] = len(nodes)
+                nodes.append(f"<{base}>")
+            src.append(i)
+            dst.append(j)
+            if relation is not None:
+                code[i] = max(code[i], RELATION_CODES[relation])
+    del index
+    n = len(nodes)
+    codes = np.zeros(n, dtype=np.int8)
+    codes[: len(code)] = code
+    open_weights = np.zeros(n, dtype=bool)
+    rank = np.zeros(n, dtype=np.int8)
+    for i, model in enumerate(found.models):
+        open_weights[i] = weights_access(model.licence) in OPEN_WEIGHTS
+        if model.licence is not None:
+            rank[i] = RANKS.get(model.licence, 0)
+    # minted models first, in IRI order, which is their label order (the label is the repo
+    # id the IRI ends with): a view ordered by label then pages without sorting them
+    # (by the bare IRI: with the closing ">" a repo id would sort after its own extensions)
+    minted = [i for i, iri in enumerate(iris) if iri.startswith(MODEL_BASE)]
+    first = sorted(minted, key=iris.__getitem__)
+    is_first = np.zeros(n, dtype=bool)
+    is_first[first] = True
+    order = np.concatenate([np.array(first, np.int64), np.flatnonzero(~is_first)])
+    position = np.empty(n, dtype=np.int64)
+    position[order] = np.arange(n)
+    pairs = np.unique(position[np.asarray(src, np.int64)] * n + position[np.asarray(dst, np.int64)])
+    children, parents = pairs // n, pairs % n
+    saved = SavedLineage(
+        [nodes[i] for i in order],
+        children,
+        parents,
+        codes[order][children],
+        open_weights[order],
+        rank[order],
+        label_sorted=len(first),
+    )
+    try:
+        return save_arrays(store_path, graph, import_id, saved)
+    except OSError as exc:
+        log.warning(
+            "could not save the lineage projection of %s (%s): analyses will query", graph, exc
+        )
+        return None
+
+
+def _commit_saved(store_path: Path, key: dict, triples: int) -> None:
+    """Make the saved arrays usable: write their key with the graph's triple count."""
+    from govkg.graph.analysis.lineage_cache import commit_key
+
+    try:
+        commit_key(store_path, key, triples=triples)
+    except OSError as exc:
+        log.warning("could not save the lineage key of %s (%s)", key["graph"], exc)
 
 
 def _remove_stale_work_files(store_path: Path) -> None:
@@ -319,7 +437,12 @@ def _write_models(
 
 
 def _write_provenance(
-    writer: TripleWriter, report: HubImportReport, day: date, path: Path, graph: str
+    writer: TripleWriter,
+    report: HubImportReport,
+    day: date,
+    path: Path,
+    graph: str,
+    import_id: str,
 ) -> None:
     """The gk:Source of the snapshot and the import activity with its counts and problems."""
     info = DatasetInfo(
@@ -340,6 +463,8 @@ def _write_provenance(
     writer.line(g, f"<{prov}wasGeneratedBy>", activity)
     writer.line(activity, "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>", f"<{prov}Activity>")
     writer.line(activity, f"<{prov}used>", str(info.source))
+    # a random id per import: the key of the lineage arrays saved beside the store
+    writer.line(activity, DCTERMS_IDENTIFIER, literal(import_id))
     stamp = ox.Literal(now.isoformat(), datatype=ox.NamedNode(f"{XSD}dateTime"))
     writer.line(activity, f"<{prov}endedAtTime>", str(stamp))
     writer.line(activity, f"<{gk}rowsRead>", f'"{report.rows_read}"{integer}')
