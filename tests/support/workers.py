@@ -4,7 +4,8 @@ Two things, both no-ops in a serial run (``-n 0`` or ``-p no:xdist``):
 
 * :func:`xdist_group_of` says which tests must run on the same worker, one after another:
   tests marked ``serial`` (timing and concurrency assertions, kill -9 faults, heavy servers),
-  tests on Virtuoso (one set of Virtuoso servers per run, not one per worker), the W3C suites
+  tests marked ``together`` (a module whose tests share a file in the repository, one at a
+  time), tests on Virtuoso (one set of Virtuoso servers per run, not one per worker), the W3C suites
   (one conformance server), and the tests of a module that uses a module-scoped fixture (a
   browser, a server, a store built per module: built once, not once per worker that happens to
   run one of the module's tests). ``tests/conftest.py`` turns the answer into an
@@ -40,6 +41,9 @@ def xdist_group_of(item: pytest.Item) -> str | None:
     """The xdist group ``item`` must run in, or None when any worker may take it alone."""
     if item.get_closest_marker("serial"):
         return SERIAL
+    module = item.nodeid.split("::", 1)[0]
+    if item.get_closest_marker("together"):
+        return module
     names = set(getattr(item, "fixturenames", ()))
     if item.get_closest_marker("virtuoso") or names & VIRTUOSO_FIXTURES:
         return VIRTUOSO
@@ -49,7 +53,7 @@ def xdist_group_of(item: pytest.Item) -> str | None:
     if info is not None:
         for defs in info.name2fixturedefs.values():
             if any(d.scope in _SHARED_SCOPES for d in defs):
-                return item.nodeid.split("::", 1)[0]
+                return module
     return None
 
 
