@@ -22,21 +22,56 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from support.servers import SAMPLE_TRIG, LiveServer, in_process_server, start_server
+from support.workers import build_once, xdist_group_of
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests that must share one xdist worker (``support.workers``; before xdist reads
+    the marks, hence ``tryfirst``). In a serial run the marks change nothing; without xdist
+    (``-p no:xdist``) its mark is unknown, so none is added."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            group = xdist_group_of(item)
+            if group is not None:
+                item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
-def bundled_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled curated data built once per run by ``build_store`` (handle closed).
+def worker_id(request: pytest.FixtureRequest) -> str:
+    """pytest-xdist's worker name (``gw0``, ...), ``master`` when the run is serial.
 
-    Read-only for every test: open it with ``Store.open(path, read_only=True)``, serve it with
-    ``data=None``, or take ``bundled_store_copy`` to write.
+    xdist provides this fixture itself; this one stands in when xdist is off (``-p no:xdist``).
     """
+    workerinput = getattr(request.config, "workerinput", None)
+    return workerinput["workerid"] if workerinput else "master"
+
+
+def _build_bundled(directory: Path) -> None:
     from govkg.graph.build import build_store
 
-    path = tmp_path_factory.mktemp("bundled") / "store"
-    build_store(path)
+    directory.mkdir()
+    build_store(directory / "store")
     gc.collect()
-    return path
+
+
+@pytest.fixture(scope="session")
+def bundled_store(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The bundled curated data built once per run by ``build_store`` (handle closed).
+
+    Built once for all xdist workers (``support.workers.build_once``); each worker gets its own
+    copy of the directory, so no two processes ever open the same store. Read-only for every
+    test: open it with ``Store.open(path, read_only=True)``, serve it with ``data=None``, or take
+    ``bundled_store_copy`` to write.
+    """
+    built = build_once(tmp_path_factory, worker_id, "bundled-build", _build_bundled)
+    if worker_id == "master":
+        return built / "store"
+    mine = tmp_path_factory.mktemp("bundled") / "built"
+    shutil.copytree(built, mine)
+    return mine / "store"
 
 
 @pytest.fixture

@@ -14,6 +14,11 @@ import httpx
 import pytest
 from support.servers import LiveServer, free_port, http, in_process_server, start_server
 
+# Query deadlines measured by the clock: one at a time on one xdist worker
+# (tests/support/workers.py).
+pytestmark = pytest.mark.serial
+
+
 VALUES = " ".join(str(i) for i in range(60))
 CARTESIAN = (
     "SELECT (COUNT(*) AS ?n) WHERE { "

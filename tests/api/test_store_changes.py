@@ -23,6 +23,11 @@ import httpx
 import pytest
 from support.servers import LiveServer, start_server
 
+# Rebuilds under concurrent requests: one at a time on one xdist worker
+# (tests/support/workers.py).
+pytestmark = pytest.mark.serial
+
+
 ROOT = Path(__file__).resolve().parents[2]
 GOVKG = Path(sys.executable).parent / "govkg"
 ID = "https://w3id.org/govkg/id/"

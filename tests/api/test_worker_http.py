@@ -23,6 +23,11 @@ import pyoxigraph as ox
 import pytest
 from support.servers import LiveServer, make_store, start_server
 
+# Concurrency and kill -9 of a worker: one at a time on one xdist worker
+# (tests/support/workers.py).
+pytestmark = pytest.mark.serial
+
+
 EX = "http://example.org/"
 KEYS = 40
 BIG = 50_000

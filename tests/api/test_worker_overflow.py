@@ -27,6 +27,11 @@ from govkg.api.settings import Settings
 from govkg.graph.errors import QueryTimeoutError
 from support.servers import make_store, start_server
 
+# Timing: answers and retirements within deadlines: one at a time on one xdist worker
+# (tests/support/workers.py).
+pytestmark = pytest.mark.serial
+
+
 EX = "http://example.org/"
 KEYS = 50
 VALUES = " ".join(str(i) for i in range(60))

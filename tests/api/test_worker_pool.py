@@ -27,6 +27,11 @@ from govkg.api.settings import Settings
 from govkg.graph.errors import QueryTimeoutError, StoreError
 from support.servers import make_store
 
+# Timing and kill -9 of workers: one at a time on one xdist worker
+# (tests/support/workers.py).
+pytestmark = pytest.mark.serial
+
+
 EX = "http://example.org/"
 #: Keys 0..KEYS-1, each with its own value and a run of ``i % 7`` extra items.
 KEYS = 60

@@ -16,6 +16,11 @@ from pathlib import Path
 import pytest
 from support.faults import GOVKG, fingerprint, govkg, kill_after, per_graph, without_graph
 
+# Kill -9 of real commands: one at a time on one xdist worker
+# (tests/support/workers.py).
+pytestmark = pytest.mark.serial
+
+
 EPOCH_CSV = (
     Path(__file__).resolve().parents[2].parent / "shared" / "data" / "epoch" / "all-ml-systems.csv"
 )

@@ -17,8 +17,14 @@ import time
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from govkg.graph.store.embedded import Store
 from support.faults import PYTHON, ROOT
+
+# Readers racing a writing process: one at a time on one xdist worker
+# (tests/support/workers.py).
+pytestmark = pytest.mark.serial
+
 
 GRAPH = "https://example.org/graph/replaced"
 SIZES = (3000, 5000)
@@ -77,6 +83,7 @@ WRITER = """
 import sys, time
 sys.path.insert(0, {root!r})
 import pyoxigraph as ox
+import pytest
 from govkg.graph.store.embedded import Store
 store = Store.open({path!r})
 p = ox.NamedNode("https://example.org/p")

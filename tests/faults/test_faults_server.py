@@ -23,6 +23,11 @@ import pytest
 from support.faults import GOVKG, ROOT, govkg, rss_mb, wait_for
 from support.servers import free_port
 
+# Mixed load, memory and deadlines: one at a time on one xdist worker
+# (tests/support/workers.py).
+pytestmark = pytest.mark.serial
+
+
 LOAD_SECONDS = 15
 CLIENTS = 16
 LIGHT = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10"

@@ -366,6 +366,7 @@ def synthetic_nquads(n_models: int, seed: int = 1) -> bytes:
 
 
 @pytest.mark.slow
+@pytest.mark.serial  # a time limit: alone on its xdist worker (tests/support/workers.py)
 def test_every_question_stays_fast_on_a_synthetic_graph(tmp_path: Path) -> None:
     """A guard against pathological formulations (FILTER NOT EXISTS over a path: minutes)."""
     import time

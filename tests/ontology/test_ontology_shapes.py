@@ -379,6 +379,7 @@ def test_subclass_targeting_reaches_subclasses(cq_triples: Graph) -> None:
     assert [v.focus_node for v in validate_data(broken)] == [str(ID.garante)]
 
 
+@pytest.mark.serial  # a time limit: alone on its xdist worker (tests/support/workers.py)
 def test_validation_is_fast_on_a_few_thousand_triples(cq_triples: Graph) -> None:
     """Ten renamed copies of the dataset (~3k triples) validate well within the build budget."""
     big = Graph()
