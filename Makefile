@@ -37,13 +37,13 @@ system-deps:
 
 # As root, system-deps installs what the suites need, so a missing component then fails the run
 # (tests/support/system.py) instead of skipping a whole suite unnoticed.
-# TEST_WORKERS pytest-xdist workers share the run (--dist loadgroup: the groups of
-# tests/support/workers.py stay on one worker each); TEST_WORKERS=0 runs it serially without xdist.
+# scripts/run-tests.sh: the tests not marked `serial` on TEST_WORKERS pytest-xdist workers, then
+# the `serial` ones alone in one process; TEST_WORKERS=0 runs everything in one process.
 TEST_WORKERS ?= 4
 test: install-test system-deps
 	GOVKG_TEST_REQUIRE_SYSTEM=$$( [ "$$(id -u)" = 0 ] && echo 1 || echo 0 ) \
-		$(BIN)/python -m pytest \
-		$(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup) $(PYTEST_ARGS)
+		PY=$(BIN)/python TEST_WORKERS=$(TEST_WORKERS) PYTEST_ARGS="$(PYTEST_ARGS)" \
+		scripts/run-tests.sh
 
 # mypy cannot follow setuptools' editable finder for the govkg namespace, so it reads the four
 # folders through a link tree (.venv/typecheck/govkg/<folder> -> <folder>), made here.
