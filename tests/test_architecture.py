@@ -26,7 +26,7 @@ def _lint_imports() -> subprocess.CompletedProcess[str]:
 
 # The probe module is written into graph/, where test_contracts_hold would see it: one worker
 # runs this module's tests, one after another (tests/support/workers.py).
-pytestmark = pytest.mark.together
+pytestmark = pytest.mark.serial
 
 
 @pytest.fixture
