@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
+from govkg.graph.curated.compiler import to_ox
 from govkg.ontology import GRAPH
-from rdflib import BNode, Literal, URIRef, Variable
+from rdflib import BNode, Variable
 from rdflib.term import Node
 
 CURATED_PREFIX = str(GRAPH)
@@ -66,18 +67,10 @@ def in_graph(graph: str, triples: Iterable[ox.Triple | ox.Quad]) -> list[ox.Quad
 
 
 def _ox(term: Node, bnodes: dict[str, ox.BlankNode]) -> Any:
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
     if isinstance(term, BNode):
         # INSERT DATA blank nodes are fresh nodes; one label is one node within the request.
         return bnodes.setdefault(str(term), ox.BlankNode())
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"unsupported term {term!r}")
+    return to_ox(term)  # the compiler's one rdflib -> pyoxigraph term mapping
 
 
 def _f(op: Any, key: str) -> Any:
