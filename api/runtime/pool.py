@@ -99,6 +99,9 @@ class WorkerPool:
         self._idle_since: dict[WorkerHandle, float] = {}
         self._waiting: deque[asyncio.Future[WorkerHandle]] = deque()
         self._all: set[WorkerHandle] = set()
+        #: Workers killed but maybe not yet reaped: :meth:`terminate` waits for them too, so
+        #: nothing the pool started outlives :meth:`close`.
+        self._dying: set[WorkerHandle] = set()
         #: When each busy worker started its current job (loop time): how heavy it is.
         self._busy_since: dict[WorkerHandle, float] = {}
         #: Workers on their way: ``_launching`` not yet forked (so not in ``_all``), and
@@ -209,8 +212,10 @@ class WorkerPool:
         self._busy_since.pop(worker, None)
         worker.detach()
         worker.signal_kill()
+        self._dying.add(worker)
         with contextlib.suppress(RuntimeError):  # the executor is shut down at close
-            asyncio.get_running_loop().run_in_executor(self._threads, worker.reap)
+            reaped = asyncio.get_running_loop().run_in_executor(self._threads, worker.reap)
+            reaped.add_done_callback(lambda _: self._dying.discard(worker))
 
     def _replace(self, worker: WorkerHandle) -> None:
         """Kill ``worker``; start a successor if the pool fell below ``size`` (once per worker)."""
@@ -462,6 +467,9 @@ class WorkerPool:
             worker.signal_kill()  # all at once: the waits below then take no time each
         for worker in workers:
             worker.kill()
+        for worker in list(self._dying):  # killed earlier; their exit may still be under way
+            worker.reap()
+        self._dying.clear()
         self._all.clear()
         self._idle.clear()
         self._idle_since.clear()
