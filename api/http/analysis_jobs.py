@@ -50,6 +50,7 @@ from govkg.graph.analysis.service import (
     today,
 )
 from govkg.graph.errors import InputError, NotFoundError, StoreError
+from govkg.graph.pages.lookup import Lookup
 from govkg.graph.store.backend import Backend, open_backend
 from govkg.graph.store.directory import stale_snapshot
 
@@ -125,6 +126,7 @@ class AnalysisWorker:
         )
         self.generation = 0
         self._snapshot: Snapshot | None = None
+        self._lookup: Lookup | None = None
 
     def snapshot(self) -> Snapshot:
         """The projection of this worker's snapshot, made on first use per generation."""
@@ -133,8 +135,19 @@ class AnalysisWorker:
             self._snapshot = Snapshot.of(self.store)
         return self._snapshot
 
+    def lookup(self) -> Lookup:
+        """Labels and source metadata for pages, read on first use per generation.
+
+        Every entity page needs them all (a page names dozens of resources); reading them once
+        per data generation instead of once per page halves a page's cost.
+        """
+        if self._lookup is None:
+            assert self.store is not None
+            self._lookup = Lookup.read(self.store)
+        return self._lookup
+
     def _reopen(self, generation: int) -> None:
-        self.store = self._snapshot = None
+        self.store = self._snapshot = self._lookup = None
         self.store = open_backend(self.settings.store, remote=self.settings.remote, read_only=True)
         self.generation = generation
 
@@ -224,7 +237,8 @@ def _entity(w: AnalysisWorker, iri: str, as_of: str | None) -> tuple[dict[str, A
     from govkg.graph.pages.views import entity_view
 
     graph = w.snapshot().graph
-    return entity_view(w.store, iri, graph=graph, as_of=as_of), iri in graph
+    view = entity_view(w.store, iri, graph=graph, as_of=as_of, lookup=w.lookup())
+    return view, iri in graph
 
 
 HANDLERS: dict[str, Callable[..., Any]] = {

@@ -201,23 +201,42 @@ class WorkerHandle:
     def _fail(self, exc: BaseException) -> None:
         first = not self.dead
         self.dead = True
+        waiting = self._waiter is not None
+        # A request is waiting (or just stopped waiting): it fails and replaces the worker.
+        self._fail_waiter(exc)
         self.detach()
-        if self._waiter is not None:
-            # A request is waiting (or just stopped waiting): it fails and replaces the worker.
-            if not self._waiter.done():
-                self._waiter.set_exception(exc)
-        elif first and self._on_death is not None:
+        if not waiting and first and self._on_death is not None:
             self._on_death(self)
 
     # -- stopping --
 
     def detach(self) -> None:
-        """Stop watching and close the socket (on the loop)."""
+        """Stop watching and close the socket (on the loop).
+
+        A request still waiting for an answer fails now: with the socket closed, its answer
+        could never come, and it would otherwise wait for its whole deadline (at shutdown).
+        """
+        self._fail_waiter(EOFError("the worker was stopped: the server is shutting down"))
         if self._loop is not None:
             with contextlib.suppress(Exception):
                 self._loop.remove_reader(self.sock.fileno())
         with contextlib.suppress(Exception):
             self.sock.close()
+
+    def _fail_waiter(self, exc: BaseException) -> None:
+        """Fail the pending waiter, from the loop's thread or from another one."""
+        waiter, loop = self._waiter, self._loop
+        if waiter is None or waiter.done() or loop is None:
+            return
+        try:
+            on_loop = asyncio.get_running_loop() is loop
+        except RuntimeError:
+            on_loop = False
+        if on_loop:
+            waiter.set_exception(exc)
+            return
+        with contextlib.suppress(RuntimeError):  # the loop is already closed
+            loop.call_soon_threadsafe(_fail_future, waiter, exc)
 
     def signal_kill(self) -> None:
         """SIGKILL the process now (instant): the work it was doing stops with it."""
@@ -235,3 +254,8 @@ class WorkerHandle:
         self.detach()
         self.signal_kill()
         self.reap()
+
+
+def _fail_future(future: asyncio.Future[Any], exc: BaseException) -> None:
+    if not future.done():
+        future.set_exception(exc)

@@ -12,6 +12,7 @@ scenario files also load every timestamp as text (:func:`round_trip_yaml`), so `
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,16 +93,35 @@ class YamlDoc:
     data: Any
 
 
+#: Texts up to this many characters are parsed once per process (curated files are a few KB;
+#: a large imported file is parsed each time rather than held in memory).
+CACHED_TEXT = 100_000
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse(text: str) -> Any:
+    """The round-trip document of ``text``, parsed once per process (callers only read it).
+
+    One ``govkg validate`` reads every file three times (compile, lint, evidence), and a build
+    or a test session compiles the same files again and again; round-trip parsing, which keeps
+    the line of every key, is most of that time. Keyed by the text, so an edited file is parsed
+    anew; errors are not cached (they are raised again).
+    """
+    return round_trip_yaml().load(text)
+
+
 def load_yaml(path: Path, root: Path | None) -> tuple[YamlDoc | None, list[Problem]]:
-    """Parse one YAML file; on a syntax error return no document and one located problem."""
+    """Parse one YAML file; on a syntax error return no document and one located problem.
+
+    The document is shared with other readers of the same text: do not modify it.
+    """
     file = display_path(path, root)
-    yaml = round_trip_yaml()
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(f"cannot read the file: {exc}", file=file)]
     try:
-        data = yaml.load(text)
+        data = _parse(text) if len(text) <= CACHED_TEXT else round_trip_yaml().load(text)
     except DuplicateKeyError as exc:
         mark = exc.problem_mark
         problem = Problem(

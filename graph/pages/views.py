@@ -97,18 +97,25 @@ def direct_facts(
 
 
 def entity_view(
-    store: Any, iri: str, *, graph: nx.MultiDiGraph | None = None, as_of: str | None = None
+    store: Any,
+    iri: str,
+    *,
+    graph: nx.MultiDiGraph | None = None,
+    as_of: str | None = None,
+    lookup: Lookup | None = None,
 ) -> dict[str, Any]:
     """Everything the page of ``iri`` shows, as plain data.
 
     ``graph`` is the analysis projection (:func:`govkg.graph.projection.project` with concepts):
     with it a model's page carries its review verdict and the explanation on ``as_of``.
+    ``lookup`` is the store's labels and sources (:meth:`Lookup.read`), when the caller keeps
+    them for the data's generation; read here otherwise.
     Raises :class:`~govkg.graph.errors.NotFoundError` when no graph mentions ``iri``.
     """
     rows = run(store, "entity-facts", entity=iri)
     if not rows:
         raise NotFoundError(f"nothing in the store is about <{iri}>")
-    lk = Lookup.read(store)
+    lk = lookup if lookup is not None else Lookup.read(store)
     types = {
         r["o"].value for r in rows if r["direction"].value == "out" and r["p"].value == RDF_TYPE
     }

@@ -24,7 +24,9 @@ def store(bundled_store: Path) -> Store:
     return Store.open(bundled_store, read_only=True)
 
 
-def _pages(store: Store, name: str, size: int) -> tuple[list, list[int | None]]:
+def _pages(
+    store: Store, name: str, size: int, max_pages: int | None = None
+) -> tuple[list, list[int | None]]:
     rows: list = []
     offsets: list[int | None] = []
     offset = 0
@@ -33,7 +35,7 @@ def _pages(store: Store, name: str, size: int) -> tuple[list, list[int | None]]:
         assert len(page.terms) <= size
         rows.extend(page.terms)
         offsets.append(page.next_offset)
-        if page.next_offset is None:
+        if page.next_offset is None or len(offsets) == max_pages:
             return rows, offsets
         assert page.next_offset == offset + size and len(page.terms) == size
         offset = page.next_offset
@@ -43,10 +45,13 @@ def _pages(store: Store, name: str, size: int) -> tuple[list, list[int | None]]:
 def test_pages_concatenate_to_the_full_answer(store: Store, name: str) -> None:
     full = run_question(store, name, PARAMS.get(name, {}))
     assert full.terms, f"{name} has no rows on the bundled data: nothing to page"
-    for size in (1, 7):
+    for size in (7, 10):  # page boundaries fall between most neighbouring rows
         rows, offsets = _pages(store, name, size)
         assert rows == full.terms, f"{name}: pages of {size} differ from the full answer"
         assert len(offsets) == -(-len(full.terms) // size) or len(full.terms) % size == 0
+    # one row a page: a boundary between every two rows (the first 30: a query per page)
+    rows, _ = _pages(store, name, 1, max_pages=30)
+    assert rows == full.terms[:30], f"{name}: pages of 1 differ from the full answer"
 
 
 @pytest.mark.parametrize("name", [q.name for q in list_questions()])

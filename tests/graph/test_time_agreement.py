@@ -9,10 +9,10 @@ same answer at every date, under the same time model.
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from govkg.graph.analysis.coverage import coverage
-from govkg.graph.build import build_store
 from govkg.graph.projection import project
 from govkg.graph.questions import run_question
 from govkg.graph.store.embedded import Store
@@ -21,10 +21,9 @@ DATES = ("2023-03-01", "2024-06-01", "2024-11-01", "2025-01-01", "2025-09-01", "
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    path = tmp_path_factory.mktemp("agree") / "store"
-    build_store(path)
-    return Store.open(path, read_only=True)
+def store(bundled_store: Path) -> Store:
+    """The session's bundled store (tests/conftest.py: ``govkg build`` of the curated data)."""
+    return Store.open(bundled_store, read_only=True)
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,6 @@ import csv
 from pathlib import Path
 
 import pytest
-from govkg.graph.build import build_store
 from govkg.graph.questions import run_question
 from govkg.graph.store.embedded import Store
 
@@ -25,10 +24,9 @@ DATES = ("2023-03-01", "2024-06-01", "2025-01-01", "2025-09-01", "2026-12-04")
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    path = tmp_path_factory.mktemp("time") / "store"
-    build_store(path)
-    return Store.open(path, read_only=True)
+def store(bundled_store: Path) -> Store:
+    """The session's bundled store (tests/conftest.py: ``govkg build`` of the curated data)."""
+    return Store.open(bundled_store, read_only=True)
 
 
 def owwr(store: Store, **params: str) -> dict[str, dict]:
