@@ -54,11 +54,13 @@ TITLES = {
 
 
 def answer_media(request: Request) -> str:
-    """The media type to answer with: ``format=`` when given, else by ``Accept``."""
+    """The media type to answer with: ``format=`` when given, else by ``Accept``.
+
+    An unknown ``format`` falls back to ``Accept`` here, so that :func:`page_ask` names it in
+    the format the client reads (a 400 page for a browser, a problem document otherwise).
+    """
     given = request.query_params.get("format")
-    if given is not None:
-        if given not in FORMATS:
-            raise ParameterError(f"format must be one of {', '.join(FORMATS)}, got {given!r}")
+    if given in FORMATS:
         return FORMATS[given]
     return negotiation.negotiate(request.headers.get("accept"), OFFERS)
 
@@ -84,6 +86,9 @@ def page_ask(request: Request, name: str, *, for_people: bool = False) -> PageAs
     pairs = list(request.query_params.multi_items())
     if for_people:
         pairs = [(k, v) for k, v in pairs if v.strip()]
+    given = dict(pairs).get("format")
+    if given is not None and given not in FORMATS:
+        raise ParameterError(f"format must be one of {', '.join(FORMATS)}, got {given!r}")
     params = {k: v for k, v in pairs if k not in RESERVED}
     paging = dict((k, v) for k, v in pairs if k in PAGING_WORDS)
     limit, offset = page_bounds(paging.get("limit"), paging.get("offset"))

@@ -366,6 +366,7 @@ def test_downloads_and_editor_link(bundled_client: TestClient) -> None:
         ({"asof": "2025-01-01"}, "asof"),
         ({"limit": "ten"}, "limit"),
         ({"offset": "-1"}, "offset"),
+        ({"format": "xml"}, "format"),
     ],
 )
 def test_a_bad_parameter_is_a_400_page_naming_it(
