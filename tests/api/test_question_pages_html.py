@@ -259,6 +259,21 @@ def test_table_rows_equal_the_json_rows(
     assert f"Rows {doc['offset'] + 1}–{last} of {doc['total']}" in text
 
 
+def test_iris_without_a_label_column_read_as_their_pages_name_them(
+    bundled_client: TestClient,
+) -> None:
+    """A concept shows the label its page shows; a named graph the title of its source."""
+    _, page = html_get(bundled_client, OWR, as_of="2025-01-01", limit="8")
+    weights, sources = page.columns.index("weights"), page.columns.index("sources")
+    links = {link for row in page.rows for link in (*row[weights].links, *row[sources].links)}
+    assert any(h.startswith("/page/concept/") for h, _ in links)
+    assert any(h.startswith("/page/graph/") for h, _ in links)
+    for href, text in sorted(links)[:8]:
+        view = bundled_client.get(f"{href}.json").json()
+        expected = view["source"]["label"] if view["page_class"] == "graph" else view["label"]
+        assert text == expected, href
+
+
 def test_time_model_is_shown_with_the_values_used(bundled_client: TestClient) -> None:
     params = {"as_of": "2024-09-01", "known_as_of": "2025-06-30", "certainty": "possible"}
     doc = bundled_client.get(OWR, params={**params, "limit": "50"}).json()
