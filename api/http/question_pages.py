@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -179,9 +180,27 @@ def _downloads(path: str, pairs: list[tuple[str, str]]) -> dict[str, str]:
 
 
 def _error_page(request: Request, name: str, exc: GovkgError) -> HTMLResponse:
+    """The problem's message and, for a known question, its form with what was given, so the
+    reader can correct the parameter (a question with a required parameter starts here)."""
     known = name in {q["name"] for q in list_questions_safe()}
-    html = render("question_error.html", request, exc=exc, name=name, known=known)
+    question = get_question(name) if known else None
+    form, limit = [], None
+    if question is not None:
+        given = {k: v for k, v in request.query_params.multi_items() if v.strip()}
+        defaults = {p.name: _default(p.type, p.default) for p in question.params}
+        form = _form(question, {**defaults, **given})
+        limit = given.get("limit")
+    html = render(
+        "question_error.html", request, exc=exc, name=name, q=question, form=form, limit=limit
+    )
     return HTMLResponse(html, status_code=exc.http_status, headers=_VARY)
+
+
+def _default(kind: str, default: str | None) -> str:
+    """A default as a form shows it: ``today`` as the day's date (a date control needs one)."""
+    if kind == "date" and default == "today":
+        return date.today().isoformat()
+    return default or ""
 
 
 # -- the page's data -------------------------------------------------------------------------

@@ -397,6 +397,22 @@ def test_a_bad_parameter_is_a_400_page_naming_it(
     assert detail in text and named in text
 
 
+def test_the_400_page_keeps_the_form_to_correct_the_parameter(bundled_client: TestClient) -> None:
+    params = {"as_of": "2025-13-01", "certainty": "possible"}
+    resp = bundled_client.get(OWR, params=params, headers={"Accept": BROWSER})
+    assert resp.status_code == 400
+    controls = {c.attrs["name"]: c for c in Page(resp.text).controls if "name" in c.attrs}
+    assert controls["as_of"].attrs["value"] == "2025-13-01"
+    assert [v for v, sel in controls["certainty"].options if sel] == ["possible"]
+    # a question with a required parameter, opened without it: the message and the form
+    resp = bundled_client.get("/questions/sources-for", headers={"Accept": BROWSER})
+    problem = bundled_client.get("/questions/sources-for").json()
+    page = Page(resp.text)
+    assert resp.status_code == 400 and problem["detail"] in " ".join(page.text)
+    entity = next(c for c in page.controls if c.attrs.get("name") == "entity")
+    assert page.labels[entity.attrs["id"]].strip() and "required" in entity.attrs
+
+
 def test_an_unknown_question_is_a_404_page(bundled_client: TestClient) -> None:
     resp = bundled_client.get("/questions/no-such-question", headers={"Accept": BROWSER})
     assert resp.status_code == 404 and resp.headers["content-type"].startswith("text/html")
