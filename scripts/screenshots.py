@@ -30,6 +30,8 @@ SHOTS = [
     ("statement.png", "/page/statement/article-meta-federal-ai-review/meta-negotiating", "h1",
      False),
     ("dataset-void.png", "/.well-known/void", "h1", False),
+    ("question-open-weights.png",
+     "/questions/open-weights-without-review?as_of=2025-01-01&limit=12", "table.answer", False),
     ("viz-story.png", "/viz", "viz", False),
     ("viz-coverage.png", "/viz?view=coverage", "viz", False),
     ("viz-focus-meta.png", "/viz?focus=meta&depth=1", "viz", False),

@@ -15,16 +15,14 @@ import tempfile
 from collections.abc import Iterator
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from govkg.api.http import negotiation
+from govkg.api.http import negotiation, question_pages
 from govkg.api.http.query_jobs import Job
 from govkg.api.http.state import list_questions_safe, state_of
 from govkg.graph import export as graph_export
-from govkg.graph.errors import InputError, NotFoundError, ParameterError
-from govkg.graph.questions import PAGING_WORDS, page_bounds, want_total
+from govkg.graph.errors import InputError, NotFoundError
 from govkg.graph.results import delimited
 from govkg.graph.store.backend import Backend
 from govkg.graph.store.formats import format_for_path, media_type
@@ -69,7 +67,8 @@ def _rows_csv(variables: list[str], rows: list[dict]) -> bytes:
     summary="List the named questions",
     description="Every named question with its title, description and parameters "
     "(name, type, description, default). Run one with `/questions/{name}?param=value` "
-    "(paged: `limit`, `offset`, `total`).",
+    "(paged: `limit`, `offset`, `total`). Browsers (`Accept: text/html`) get a page listing "
+    "them.",
     responses={
         200: {
             "content": {
@@ -82,19 +81,20 @@ def _rows_csv(variables: list[str], rows: list[dict]) -> bytes:
                             "parameters": [{"name": "access", "type": "concept"}],
                         }
                     ]
-                }
+                },
+                "text/html": {},
             }
         }
     },
 )
-async def questions_list() -> JSONResponse:
-    """List questions (without their SPARQL text)."""
+async def questions_list(request: Request) -> Response:
+    """List questions (without their SPARQL text); a page of them for browsers."""
+    offers = ("application/json", "text/html")
+    if negotiation.choose(request.headers.get("accept"), offers) == "text/html":
+        return await question_pages.list_page(request)
     items = [{k: v for k, v in q.items() if k != "sparql"} for q in list_questions_safe()]
-    return JSONResponse(items)
+    return JSONResponse(items, headers={"Vary": "Accept"})
 
-
-#: Rows in a page of a named question when the request gives no ``limit``.
-DEFAULT_PAGE_SIZE = 1000
 
 _ANSWER_EXAMPLE = {
     "question": "models-by-developer",
@@ -139,68 +139,40 @@ _ANSWER_EXAMPLE = {
     "answer shape `govkg ask --format json` prints too: question, params (defaults included), "
     "columns, kinds (per column: iri, string, date, integer, number, boolean, mixed), rows of "
     "plain values, limit, offset, next_offset (null on the last page) and total (when asked "
-    "for). CSV with `Accept: text/csv`.",
+    "for). CSV with `Accept: text/csv`, an HTML page (form, labelled table, paging) for "
+    "browsers (`Accept: text/html`); `format=json|csv|html` overrides `Accept` (download "
+    "links).",
     responses={
         200: {
             "content": {
                 "application/json": {"example": _ANSWER_EXAMPLE},
                 "text/csv": {"example": "model\r\nhttps://w3id.org/govkg/id/llama-2\r\n"},
+                "text/html": {},
             },
             "headers": {"Link": {"description": "next / prev / first pages (RFC 8288)"}},
         },
-        400: {"description": "Unknown parameter, bad value, or a bad limit/offset/total."},
+        400: {
+            "description": "Unknown parameter, bad value, or a bad limit/offset/total/format "
+            "(an HTML page naming it for browsers)."
+        },
         404: {"description": "No such question."},
     },
 )
 async def question_run(name: str, request: Request) -> Response:
-    """Run one page of a named question in a worker."""
-    from govkg.api.http.sparql import effective_timeout
-
-    state = state_of(request)
-    media = negotiation.negotiate(request.headers.get("accept"), ("application/json", "text/csv"))
-    pairs = list(request.query_params.multi_items())
-    reserved = ("timeout", *PAGING_WORDS)
-    params = {k: v for k, v in pairs if k not in reserved}
-    paging = dict((k, v) for k, v in pairs if k in PAGING_WORDS)
-    limit, offset = page_bounds(paging.get("limit"), paging.get("offset"))
-    most = state.settings.max_page_size
-    if limit is None:
-        limit = min(DEFAULT_PAGE_SIZE, most)
-    elif limit > most:
-        raise ParameterError(f"limit must be at most {most} (this server's max_page_size)")
-    total = want_total(paging.get("total"))
-    known = {q["name"] for q in list_questions_safe()}
-    if name not in known:
-        raise NotFoundError(f"no named question {name!r}; see /questions for the list")
-    job = Job(kind="question", name=name, params=params, limit=limit, offset=offset, total=total)
-    outcome = await state.pool.run(job, effective_timeout(state, pairs))
-    headers = _page_links(request, pairs, outcome.document)
+    """Run one page of a named question in a worker (an HTML page for browsers)."""
+    media = question_pages.answer_media(request)
+    if media == "text/html":
+        return await question_pages.answer_page(request, name)
+    ask = question_pages.page_ask(request, name)
+    outcome = await state_of(request).pool.run(ask.job, ask.timeout)
+    targets = question_pages.page_targets(request.url.path, ask.pairs, outcome.document)
+    headers = {"Vary": "Accept"}
+    if targets:  # RFC 8288: relative targets stay on the host and scheme the client reached
+        headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in targets.items())
     if media == "text/csv":
         body = _rows_csv(outcome.variables, outcome.rows)
         return Response(body, media_type="text/csv", headers=headers)
     return JSONResponse(outcome.document, headers=headers)
-
-
-def _page_links(request: Request, pairs: list[tuple[str, str]], doc: dict) -> dict[str, str]:
-    """The ``Link`` header (RFC 8288) to the next, previous and first pages, if any.
-
-    Targets are relative references (the request's path and query), so they stay on whatever
-    host and scheme the client reached; every other query parameter is kept.
-    """
-    limit, offset, next_offset = doc["limit"], doc["offset"], doc["next_offset"]
-    kept = [(k, v) for k, v in pairs if k not in ("limit", "offset")]
-
-    def target(at: int) -> str:
-        query = urlencode([*kept, ("limit", str(limit)), ("offset", str(at))])
-        return f"<{request.url.path}?{query}>"
-
-    links = []
-    if next_offset is not None:
-        links.append(f'{target(next_offset)}; rel="next"')
-    if offset > 0:
-        links.append(f'{target(max(0, offset - limit))}; rel="prev"')
-        links.append(f'{target(0)}; rel="first"')
-    return {"Link": ", ".join(links)} if links else {}
 
 
 # -- entities --------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
         ("text/csv", "text/csv"),
         ("application/json;q=0.5, text/csv", "text/csv"),
         ("text/csv;q=0.2, application/json;q=0.9", "application/json"),
-        (BROWSER, "application/json"),
+        (BROWSER, "text/html"),  # people read the question page (question_pages.py)
     ],
 )
 def test_named_question_negotiates(client, accept, expected) -> None:

@@ -168,15 +168,50 @@ def test_entity_page_of_each_class(visit: Visit, server: LiveServer, kind: str) 
         "/page/id/llama-3.1",
         "/.well-known/void",
         "/viz?view=coverage",
+        "/questions",
+        "/questions/open-weights-without-review?as_of=2025-01-01&limit=25",
+        "/questions/licences-as-of?as_of=2025-01-01&limit=25",
+        "/questions/commitment-signatories?limit=10",
+        "/questions/open-weights-without-review?as_of=2025-13-01",
     ],
 )
 def test_other_pages_are_accessible(visit: Visit, path: str) -> None:
-    page = visit.go(path)
+    if "2025-13-01" in path:  # the 400 page of a bad parameter is a page too
+        page = visit.page
+        resp = page.goto(visit.base + path)
+        assert resp is not None and resp.status == 400
+    else:
+        page = visit.go(path)
     if path.startswith("/viz"):
         page.wait_for_function("window.govkg && window.govkg.ready === true")
     else:
         assert page.locator("h1").count() == 1
     assert visit.axe() == []
+
+
+def test_question_page_asks_pages_and_links_labels(visit: Visit) -> None:
+    """The form asks again, the pager walks on, labels link to entity pages (question_pages)."""
+    page = visit.go("/questions/licences-as-of?limit=10")
+    assert "icence" in page.inner_text("h1")
+    page.fill("#p-as_of", "2024-01-01")
+    page.select_option("#p-certainty", "possible")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*as_of=2024-01-01.*"))
+    assert "certainty=possible" in page.url
+    assert "1 January 2024" in page.inner_text(".asked")
+    status = page.inner_text(".paging")
+    assert status.startswith("Rows 1–10 of ")
+    total = int(status.rsplit(" ", 1)[1])
+    first = page.inner_text("table.answer tbody tr:first-child td:first-child")
+    page.click("a[rel=next]")
+    page.wait_for_url(re.compile(r".*offset=10.*"))
+    assert page.inner_text(".paging").startswith(f"Rows 11–{min(20, total)} of {total}")
+    assert page.inner_text("table.answer tbody tr:first-child td:first-child") != first
+    assert "as_of=2024-01-01" in page.url  # the parameters are kept
+    page.click("table.answer tbody tr:first-child td:first-child a")
+    page.wait_for_url(re.compile(r".*/page/id/.*"))
+    assert page.locator("h1").count() == 1
+    assert not visit.errors, visit.errors
 
 
 def test_keyboard_reaches_the_content_and_every_link(visit: Visit) -> None:
