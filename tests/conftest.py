@@ -39,6 +39,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(pytest.mark.xdist_group(group))
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Stop a parallel run whose groups pytest-xdist would silently ignore.
+
+    xdist's ``--dist loadgroup`` sends a group to one worker by appending ``@group`` to each
+    test's node id; with pytest 9.2 that rename no longer takes effect (pytest-dev/pytest-xdist
+    #1386), and every worker then starts its own Virtuoso servers, browsers and stores: a run
+    twice as slow, and tests meant to run one at a time running side by side.
+    """
+    if not getattr(session.config.option, "loadgroup", False):
+        return
+    lost = [
+        item.nodeid
+        for item in session.items
+        if item.get_closest_marker("xdist_group") is not None and "@" not in item.nodeid
+    ]
+    if lost:
+        raise pytest.UsageError(
+            f"pytest-xdist ignores the xdist_group of {len(lost)} tests (e.g. {lost[0]}) with "
+            f"pytest {pytest.__version__}; install the pytest pyproject.toml asks for"
+        )
+
+
 @pytest.fixture(scope="session")
 def worker_id(request: pytest.FixtureRequest) -> str:
     """pytest-xdist's worker name (``gw0``, ...), ``master`` when the run is serial.

@@ -7,14 +7,12 @@ or critical accessibility violation.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from govkg.graph import curated
 from govkg.graph.analysis import coverage
 from govkg.graph.analysis.service import load_graph, today
 from govkg.graph.store.embedded import Store
@@ -43,14 +41,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    path = tmp_path_factory.mktemp("pages") / "store"
-    store = Store.open(path)
-    store.oxigraph.extend(curated.compile_data().iter_quads())
-    store.flush()
-    del store
-    gc.collect()
-    with start_server(path, data=None) as live:
+def server(bundled_store: Path) -> Iterator[LiveServer]:
+    """A real server over the session's bundled store (``govkg build``: data and ontology)."""
+    with start_server(bundled_store, data=None) as live:
         yield live
 
 
