@@ -3,7 +3,7 @@
 #
 #   1. every test not marked `serial`, on TEST_WORKERS pytest-xdist workers (--dist loadgroup:
 #      the groups of tests/support/workers.py stay on one worker each);
-#   2. the tests marked `serial` (clock and concurrency assertions, kill -9 faults, heavy
+#   2. the tests marked `serial` (clock and concurrency assertions, readers racing a writer, heavy
 #      servers) in one process, alone on the machine, so no other test's CPU moves their clock.
 #
 # TEST_WORKERS=0 runs everything in one pytest process instead. PYTEST_ARGS go to both phases.

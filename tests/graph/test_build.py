@@ -200,7 +200,7 @@ while True:
 """
 
 
-@pytest.mark.serial  # kill -9: alone on its xdist worker (tests/support/workers.py)
+@pytest.mark.kill9  # one kill -9 test at a time (tests/support/workers.py)
 def test_kill_9_at_any_moment_leaves_a_complete_old_or_new_store(curated, tmp_path):
     data_a = curated.root
     data_b = tmp_path / "data-b"

@@ -3,7 +3,8 @@
 Two things, both no-ops in a serial run (``-n 0`` or ``-p no:xdist``):
 
 * :func:`xdist_group_of` says which tests must run on the same worker, one after another:
-  tests marked ``serial`` (timing and concurrency assertions, kill -9 faults, heavy servers),
+  tests marked ``serial`` (timing and concurrency assertions, heavy servers), tests marked
+  ``kill9`` (kill -9 of real commands: one at a time, beside other tests),
   tests marked ``together`` (a module whose tests share a file in the repository, one at a
   time), tests on Virtuoso (one set of Virtuoso servers per run, not one per worker), the W3C suites
   (one conformance server), and the tests of a module that uses a module-scoped fixture (a
@@ -26,6 +27,9 @@ import pytest
 
 #: The group of tests that must not share the machine with each other.
 SERIAL = "serial"
+#: The group of the kill -9 tests: one at a time (each kills commands it starts and checks the
+#: store after), beside other tests, since none of them asserts a duration.
+KILL9 = "kill9"
 #: The group of every test that starts or uses a Virtuoso.
 VIRTUOSO = "virtuoso"
 #: Fixtures that start Virtuoso (tests/conftest.py, tests/remote/conftest.py).
@@ -41,6 +45,8 @@ def xdist_group_of(item: pytest.Item) -> str | None:
     """The xdist group ``item`` must run in, or None when any worker may take it alone."""
     if item.get_closest_marker("serial"):
         return SERIAL
+    if item.get_closest_marker("kill9"):
+        return KILL9
     module = item.nodeid.split("::", 1)[0]
     if item.get_closest_marker("together"):
         return module
