@@ -128,6 +128,16 @@ class QueryTimeoutError(GovkgError):
     title = "Query timed out"
 
 
+class AnalysisTimeoutError(QueryTimeoutError):
+    """An analysis (or a drawing or page computed like one) ran past its limit and was stopped.
+
+    A kind of :class:`QueryTimeoutError`, so callers that handle any time limit still catch it;
+    its own class gives it its own problem ``type`` (``analysis-timeout``) and title.
+    """
+
+    title = "Analysis timed out"
+
+
 class ResultTooLargeError(GovkgError):
     """A result exceeded the configured row or byte limit."""
 

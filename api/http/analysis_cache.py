@@ -30,7 +30,7 @@ from govkg.api.http.analysis_jobs import AnalysisJob, Answer
 from govkg.api.runtime.pool import WorkerPool
 from govkg.api.settings import Settings
 from govkg.graph.analysis.service import today
-from govkg.graph.errors import QueryTimeoutError
+from govkg.graph.errors import AnalysisTimeoutError, QueryTimeoutError
 
 log = logging.getLogger("govkg.api.analysis")
 
@@ -199,14 +199,14 @@ class AnalysisRunner:
             self._store(key, result)
         return result
 
-    def _timeout(self, timeout: float, detail: str = "") -> QueryTimeoutError:
+    def _timeout(self, timeout: float, detail: str = "") -> AnalysisTimeoutError:
         which = (
             f"the server's analysis limit ({self.settings.analysis_timeout:g} s)"
             if timeout >= self.settings.analysis_timeout
             else f"the `timeout` asked for ({timeout:g} s)"
         )
         lead = detail or f"the analysis did not finish within {timeout:g} s"
-        return QueryTimeoutError(f"{lead} (limit: {which})")
+        return AnalysisTimeoutError(f"{lead} (limit: {which})")
 
     def _store(self, key: tuple[str, int], entry: Cached) -> None:
         if entry.size > self.max_bytes:

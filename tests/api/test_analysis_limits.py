@@ -44,7 +44,10 @@ def test_an_analysis_over_its_limit_is_a_503_and_its_worker_is_killed(
         )
         assert r.status_code == 503, r.text
         assert r.headers["content-type"].startswith("application/problem+json")
-        detail = r.json()["detail"]
+        problem = r.json()
+        assert problem["type"].endswith("/analysis-timeout"), problem
+        assert problem["title"] == "Analysis timed out", problem
+        detail = problem["detail"]
         assert "was stopped" in detail and "the `timeout` asked for (0.3 s)" in detail, detail
         wait_for(lambda: not _alive(pid), 10, f"the analysis worker {pid} to be gone")
         # A fresh worker took its place, and analyses answer again.
