@@ -160,7 +160,8 @@ ROW_CHECKS: dict[str, str] = {
     + """GRAPH ?g { ?x gk:participant gkid:xai ; gk:instrument gkid:gpai-code-of-practice ;
            gk:participationStatus gkc:partially-signed ; gk:scopeNote ?scope .
            FILTER(CONTAINS(?scope, "Safety and Security")) }""",
-    "F28": f"GRAPH ?g {{ gkid:america-ai-action-plan gk:adoptedOn {_d('2025-07-23')} }}"
+    # the plan's date and OSTP's publication may come from different sources (graphs)
+    "F28": f"GRAPH ?p {{ gkid:america-ai-action-plan gk:adoptedOn {_d('2025-07-23')} }}"
     + _action("ostp", "publication", "2025-07-23"),
     "F29": _action("italian-garante", "pause-order", "2023-03-30", "?a gk:target gkid:openai .")
     + """GRAPH ?h { ?l gk:actor gkid:italian-garante ; gk:target gkid:openai ;
