@@ -194,7 +194,7 @@ def _virtuoso_server(directory: Path, **overrides: str) -> Iterator[LiveServer]:
     servers = start_virtuoso_with(directory, SAMPLE_TRIG)
     try:
         url = servers.urls["VIRTUOSO_ENDPOINT"]
-        remote = RemoteConfig(url)
+        remote = RemoteConfig(url, timeout=300.0)  # answers, not time, are checked here
         with start_server(directory / "unused", data=None, remote=remote, **overrides) as server:
             server.virtuoso = url  # type: ignore[attr-defined]
             yield server
