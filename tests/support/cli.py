@@ -13,6 +13,7 @@ whichever way it runs the command.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import subprocess
 import sys
@@ -86,4 +87,10 @@ def invoke(
         os.environ.update(saved)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
-    return Ran(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
+    ran = Ran(returncode=result.exit_code, stdout=result.stdout, stderr=result.stderr)
+    # A real command's exit releases its store; here a handle caught in a reference cycle (a
+    # failed command's traceback) would keep the store locked for the next command until the
+    # collector ran: drop the result, then collect.
+    del result
+    gc.collect()
+    return ran
