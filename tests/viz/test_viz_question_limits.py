@@ -62,16 +62,14 @@ def test_a_question_page_is_the_one_the_cli_draws(server: LiveServer, store: Pat
 def test_a_question_past_the_time_limit_is_a_503_and_the_server_goes_on(
     server: LiveServer,
 ) -> None:
-    # A question no other test here asks: its page is not in the answer cache yet.
+    # A question no other test here asks: neither its answer nor its page is cached yet (a
+    # cached page may be served whatever time limit a later request sets).
     cold = {**QUESTION, "developer": "google"}
     r = http.get(f"{server.url}/viz", params={**cold, "timeout": "0.0001"}, timeout=120)
     body = problem(r, 503)
     assert "did not finish" in body["detail"] or "no query worker" in body["detail"]
     again = http.get(f"{server.url}/viz", params=cold, timeout=120)
     assert again.status_code == 200, again.text[:500]
-    # Once drawn, the page is answered from the cache, whatever time limit the request sets.
-    cached = http.get(f"{server.url}/viz", params={**cold, "timeout": "0.0001"}, timeout=120)
-    assert cached.status_code == 200 and cached.headers["x-govkg-cache"] == "hit"
 
 
 def test_the_server_time_limit_applies_without_a_timeout_parameter(store: Path) -> None:
