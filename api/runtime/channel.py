@@ -201,22 +201,18 @@ class WorkerHandle:
     def _fail(self, exc: BaseException) -> None:
         first = not self.dead
         self.dead = True
-        waiting = self._waiter is not None
-        # A request is waiting (or just stopped waiting): it fails and replaces the worker.
-        self._fail_waiter(exc)
         self.detach()
-        if not waiting and first and self._on_death is not None:
+        if self._waiter is not None:
+            # A request is waiting (or just stopped waiting): it fails and replaces the worker.
+            if not self._waiter.done():
+                self._waiter.set_exception(exc)
+        elif first and self._on_death is not None:
             self._on_death(self)
 
     # -- stopping --
 
     def detach(self) -> None:
-        """Stop watching and close the socket (on the loop).
-
-        A request still waiting for an answer fails now: with the socket closed, its answer
-        could never come, and it would otherwise wait for its whole deadline (at shutdown).
-        """
-        self._fail_waiter(EOFError("the worker was stopped: the server is shutting down"))
+        """Stop watching and close the socket (on the loop)."""
         if self._loop is not None:
             with contextlib.suppress(Exception):
                 self._loop.remove_reader(self.sock.fileno())
@@ -250,7 +246,12 @@ class WorkerHandle:
             self.process.wait(timeout=5)
 
     def kill(self) -> None:
-        """Detach, kill and reap (server shutdown)."""
+        """Detach, kill and reap (server shutdown).
+
+        A request still waiting for this worker's answer fails now: with the socket closed the
+        answer could never come, and the request would wait out its whole deadline.
+        """
+        self._fail_waiter(EOFError("the worker was stopped: the server is shutting down"))
         self.detach()
         self.signal_kill()
         self.reap()
