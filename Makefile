@@ -9,7 +9,7 @@ STORE  ?= .govkg/store
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: serve build test lint format bench screenshots clean install install-test system-deps
+.PHONY: serve build test lint format bench screenshots clean install install-test system-deps test-clients
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,12 +35,21 @@ serve: build
 system-deps:
 	@bash scripts/install-system-deps.sh
 
+# The npm project of the Comunica client test (tests/clients), installed before pytest starts so
+# the download is not part of a test's time; without npm, test_clients.py reports it missing.
+CLIENTS := tests/clients
+$(CLIENTS)/node_modules/.bin/comunica-sparql: $(CLIENTS)/package.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(CLIENTS) && npm install --no-audit --no-fund --loglevel=error && touch node_modules/.bin/comunica-sparql; \
+	else echo "note: npm is not installed; the Comunica client test will report it" >&2; fi
+test-clients: system-deps $(CLIENTS)/node_modules/.bin/comunica-sparql
+
 # As root, system-deps installs what the suites need, so a missing component then fails the run
 # (tests/support/system.py) instead of skipping a whole suite unnoticed.
 # scripts/run-tests.sh: the tests not marked `serial` on TEST_WORKERS pytest-xdist workers, then
 # the `serial` ones alone in one process; TEST_WORKERS=0 runs everything in one process.
 TEST_WORKERS ?= 4
-test: install-test system-deps
+test: install-test system-deps test-clients
 	GOVKG_TEST_REQUIRE_SYSTEM=$$( [ "$$(id -u)" = 0 ] && echo 1 || echo 0 ) \
 		PY=$(BIN)/python TEST_WORKERS=$(TEST_WORKERS) PYTEST_ARGS="$(PYTEST_ARGS)" \
 		scripts/run-tests.sh
