@@ -109,7 +109,7 @@ async def _sample(
 def test_a_light_query_is_answered_long_before_heavy_ones_hit_their_deadline(
     store: Path,
 ) -> None:
-    deadline = 8.0
+    deadline = 6.0
 
     async def main() -> tuple[float, list[BaseException | object], set[int], set[int]]:
         others = _worker_processes()
@@ -208,10 +208,10 @@ def test_the_cap_holds_with_more_heavy_queries_than_it_allows(store: Path) -> No
         counts: list[int] = []
         stop = asyncio.Event()
         try:
-            heavy = [asyncio.ensure_future(pool.run(_json(HEAVY), 8.0)) for _ in range(7)]
+            heavy = [asyncio.ensure_future(pool.run(_json(HEAVY), 6.0)) for _ in range(7)]
             # Count the processes until shortly before the deadline kills (and replaces) any.
             sampler = asyncio.ensure_future(_sample(pool, others, seen, counts, stop))
-            await asyncio.sleep(6.0)
+            await asyncio.sleep(4.5)
             stop.set()
             await sampler
             results = await asyncio.gather(*heavy, return_exceptions=True)
@@ -242,7 +242,7 @@ def test_a_default_server_answers_an_ask_while_heavy_queries_hold_its_workers(
             return resp.status_code, time.monotonic() - started
 
         with ThreadPoolExecutor(max_workers=3) as ex:
-            heavy = [ex.submit(get, HEAVY, "8") for _ in range(3)]
+            heavy = [ex.submit(get, HEAVY, "6") for _ in range(3)]
             time.sleep(0.5)
             status, waited = get(ASK, "30")
             grown = len(pool.pids())

@@ -28,7 +28,7 @@ from support.servers import free_port
 pytestmark = pytest.mark.serial
 
 
-LOAD_SECONDS = 15
+LOAD_SECONDS = 8
 CLIENTS = 16
 LIGHT = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 10"
 GROUP = (

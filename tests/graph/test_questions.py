@@ -366,9 +366,13 @@ def synthetic_nquads(n_models: int, seed: int = 1) -> bytes:
 
 
 @pytest.mark.slow
-@pytest.mark.serial  # a time limit: alone on its xdist worker (tests/support/workers.py)
 def test_every_question_stays_fast_on_a_synthetic_graph(tmp_path: Path) -> None:
-    """A guard against pathological formulations (FILTER NOT EXISTS over a path: minutes)."""
+    """A guard against pathological formulations (FILTER NOT EXISTS over a path: minutes).
+
+    Not a speed target (those are in bench/): each question takes well under a second here, so
+    the 20 s bound holds on a machine shared by the parallel phase and fails only on a
+    formulation that is orders of magnitude off.
+    """
     import time
 
     import pyoxigraph as ox

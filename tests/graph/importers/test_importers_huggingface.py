@@ -315,7 +315,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return hf_generate.write_parquet(path, 60_000, seed=5, chunk=10_000)
 
 
-@pytest.mark.serial  # kill -9: alone on its xdist worker (tests/support/workers.py)
+@pytest.mark.kill9  # kill -9 of a real import: with the other kill tests (tests/support/workers.py)
 @pytest.mark.parametrize("phase", ["writing", "loading"])
 def test_kill_9_mid_import_leaves_the_store_as_it_was(
     tmp_path: Path, store_path: Path, generated: Path, phase: str
