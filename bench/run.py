@@ -78,8 +78,9 @@ BENCHMARKS: list[Benchmark] = [
         "http",
         "http_bench.py",
         'docs/benchmarks.md, section "HTTP"',
-        "wrk on loopback: govkg /sparql vs rdflib-endpoint vs a minimal pyoxigraph app (100k)",
-        ("--size", "100k", "--duration", "20", "--rounds", "2"),
+        "wrk on loopback: govkg /sparql vs rdflib-endpoint vs a minimal pyoxigraph app "
+        "(bundled data and 100k)",
+        ("--sizes", "bundled,100k", "--duration", "20", "--rounds", "2"),
     ),
     Benchmark(
         "import",
