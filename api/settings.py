@@ -59,11 +59,14 @@ class Settings:
       at, so queries and the event loop win the cores when both want them.
     - ``analysis_cache_mb`` (``GOVKG_ANALYSIS_CACHE_MB``): the most memory the server's cache
       of analysis answers takes (least recently used answers go first).
-    - ``analysis_background_timeout``: the limit of the default analyses the server recomputes
-      in the background after a change (nobody waits for them).
+    - ``question_cache_mb`` (``GOVKG_QUESTION_CACHE_MB``): the most memory the server's cache
+      of named questions' pages takes (least recently used pages go first).
+    - ``analysis_background_timeout``: the limit of the default analyses, and of the named
+      questions' first pages, the server recomputes in the background after a change (nobody
+      waits for them).
     - ``analysis_warm`` (``GOVKG_ANALYSIS_WARM``; ``govkg serve`` turns it on): compute the
-      default analyses in the background when the server starts and after every change, even
-      before anyone asked for an analysis (otherwise only once analyses are in use).
+      default analyses and the questions' first pages in the background when the server starts
+      and after every change, even before anyone asked (otherwise only once they are in use).
     - ``grace`` (``GOVKG_GRACE``): seconds in-flight requests get to finish on ``SIGTERM``/
       ``SIGINT`` before the server kills the work still running and exits.
     """
@@ -88,6 +91,7 @@ class Settings:
     analysis_workers: int = 1
     analysis_nice: int = 10
     analysis_cache_mb: int = 64
+    question_cache_mb: int = 64
     analysis_background_timeout: float = 300.0
     analysis_warm: bool = False
     grace: float = 10.0
@@ -117,6 +121,7 @@ class Settings:
             "viz_max_nodes",
             "analysis_workers",
             "analysis_cache_mb",
+            "question_cache_mb",
         ):
             if getattr(self, name) < 1:
                 problems.append(f"{name}: expected at least 1, got {getattr(self, name)}")
@@ -167,6 +172,8 @@ class Settings:
             s = replace(s, analysis_nice=int(text))
         if env.get("GOVKG_ANALYSIS_CACHE_MB"):
             s = replace(s, analysis_cache_mb=_positive_int("GOVKG_ANALYSIS_CACHE_MB", env))
+        if env.get("GOVKG_QUESTION_CACHE_MB"):
+            s = replace(s, question_cache_mb=_positive_int("GOVKG_QUESTION_CACHE_MB", env))
         if env.get("GOVKG_ANALYSIS_WARM"):
             warm = _choice("GOVKG_ANALYSIS_WARM", env, ("1", "0", "true", "false", "yes", "no"))
             s = replace(s, analysis_warm=warm in ("1", "true", "yes"))

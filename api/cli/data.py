@@ -279,7 +279,8 @@ def serve(
     warm: bool = typer.Option(
         True,
         "--warm/--no-warm",
-        help="Compute the default analyses in the background at start and after each change.",
+        help="Compute the default analyses and the named questions' first pages in the "
+        "background at start and after each change.",
     ),
 ) -> None:
     """Serve the SPARQL endpoint, REST API and web pages.

@@ -11,9 +11,11 @@ bounded by the same deadline as the query.
 from __future__ import annotations
 
 import functools
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pyoxigraph as ox
@@ -52,6 +54,16 @@ class Job:
     limit: int | None = None  # a named question's page; None: the whole answer (row-capped)
     offset: int = 0
     total: bool = False
+
+    def key(self) -> str:
+        """A stable text naming a named question's page (what the answer cache keys on).
+
+        It holds the day: a parameter left to its ``today`` default means another answer
+        tomorrow.
+        """
+        page = {"limit": self.limit, "offset": self.offset, "total": self.total}
+        named = {"params": self.params, "page": page, "day": date.today().isoformat()}
+        return f"{self.kind}:{self.name}?" + json.dumps(named, sort_keys=True)
 
 
 @dataclass

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,6 +24,7 @@ from fastapi import Request
 from govkg.api.http import negotiation
 from govkg.api.http.pages import render
 from govkg.api.http.query_jobs import Job, Outcome
+from govkg.api.http.question_cache import DEFAULT_PAGE_SIZE
 from govkg.api.http.state import list_questions_safe, state_of
 from govkg.graph.errors import GovkgError, NotFoundError, ParameterError
 from govkg.graph.pages.lookup import format_date, local_name
@@ -31,8 +32,6 @@ from govkg.graph.questions import PAGING_WORDS, get_question, page_bounds, want_
 from govkg.graph.vocabulary import read_sparql
 from starlette.responses import HTMLResponse
 
-#: Rows in a page of a named question when the request gives no ``limit``.
-DEFAULT_PAGE_SIZE = 1000
 #: What ``/questions/{name}`` offers, default first; ``format=`` names one directly (a link
 #: cannot set ``Accept``, so the page's download links use it).
 OFFERS = ("application/json", "text/csv", "text/html")
@@ -143,11 +142,12 @@ async def answer_page(request: Request, name: str) -> HTMLResponse:
     state = state_of(request)
     try:
         ask = page_ask(request, name, for_people=True)
-        outcome: Outcome = await state.pool.run(ask.job, ask.timeout)
+        cached = await state.questions.page(ask.job, ask.timeout)
     except GovkgError as exc:
         if exc.http_status >= 500:
             raise
         return _error_page(request, name, exc)
+    outcome: Outcome = cached.answer
     question = get_question(name)
     doc = outcome.document
     labels = await _labels(request, _iris(outcome.rows))
@@ -167,8 +167,9 @@ async def answer_page(request: Request, name: str) -> HTMLResponse:
         downloads=_downloads(request.url.path, ask.pairs),
         editor="/sparql#" + urlencode({"query": question.sparql}),
         limit=doc["limit"],
+        computed_at=datetime.fromtimestamp(cached.made, UTC).strftime("%Y-%m-%d %H:%M:%S"),
     )
-    return HTMLResponse(html, headers=_VARY)
+    return HTMLResponse(html, headers={**_VARY, **cached.headers()})
 
 
 _VARY = {"Vary": "Accept"}

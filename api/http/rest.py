@@ -164,9 +164,10 @@ async def question_run(name: str, request: Request) -> Response:
     if media == "text/html":
         return await question_pages.answer_page(request, name)
     ask = question_pages.page_ask(request, name)
-    outcome = await state_of(request).pool.run(ask.job, ask.timeout)
+    cached = await state_of(request).questions.page(ask.job, ask.timeout)
+    outcome = cached.answer
     targets = question_pages.page_targets(request.url.path, ask.pairs, outcome.document)
-    headers = {"Vary": "Accept"}
+    headers = {"Vary": "Accept", **cached.headers()}
     if targets:  # RFC 8288: relative targets stay on the host and scheme the client reached
         headers["Link"] = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in targets.items())
     if media == "text/csv":

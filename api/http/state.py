@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 from govkg.api.http import analysis_jobs, query_jobs
 from govkg.api.http.analysis_cache import AnalysisRunner
+from govkg.api.http.question_cache import QuestionRunner
 from govkg.api.runtime.pool import WorkerPool
 from govkg.api.settings import Settings
 from govkg.graph.errors import QueryTimeoutError, StoreError
@@ -62,6 +63,7 @@ class AppState:
         )
         self.pool.on_invalidate(self._follow)
         self.analyses = AnalysisRunner(self.analysis_pool, settings)
+        self.questions = QuestionRunner(self.pool, settings)
         self.store: Backend | None = None
         self.write_lock = asyncio.Lock()
         #: Set for a read-only embedded store only: then other processes (``govkg build``,
@@ -92,6 +94,7 @@ class AppState:
         await self.pool.start()
         if self.settings.analysis_warm:
             self.analyses.schedule_refresh()
+            self.questions.schedule_refresh()
 
     def _follow(self, generation: int) -> None:
         """The data changed (a write, or a reopen): analysis workers and caches follow."""
@@ -106,6 +109,7 @@ class AppState:
         or not at all (docs/architecture.md, "Shutting down").
         """
         await self.analyses.close()
+        await self.questions.close()
         await self.pool.close()
         if self.store is not None and self.settings.token and self.settings.remote is None:
             remove_server_marker(self.settings.store)

@@ -1,0 +1,153 @@
+"""Named questions' pages cached per data generation (api/http/question_cache.py).
+
+In-process app over a private copy of the bundled store (writes need a token), real query
+workers: a repeated page is a lookup, pages and formats read the same cached page, a write moves
+the generation (the next answer is computed on the new data, then the first pages are computed
+again in the background), and the byte bound holds.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urljoin
+
+import httpx
+from govkg.api.http.query_jobs import Job
+from support.faults import wait_for
+from support.servers import LiveServer, http, in_process_server
+
+ID = "https://w3id.org/govkg/id/"
+TOKEN = "secret-token"
+QUESTION = "/questions/models-by-developer"
+
+
+def get(live: LiveServer, path: str, **params: str) -> httpx.Response:
+    r = http.get(
+        live.url + path, params=params, headers={"Accept": "application/json"}, timeout=120
+    )
+    assert r.status_code == 200, r.text
+    return r
+
+
+def insert(live: LiveServer, model: str) -> None:
+    """A dated Meta model, written through the API (a write bumps the generation)."""
+    update = (
+        f"INSERT DATA {{ GRAPH <https://w3id.org/govkg/graph/{model}> {{ "
+        f"<{ID}{model}> a <https://w3id.org/govkg/ontology#AIModel> ; "
+        f"<http://www.w3.org/2000/01/rdf-schema#label> '{model}' ; "
+        f"<https://w3id.org/govkg/ontology#developedBy> <{ID}meta> ; "
+        "<https://w3id.org/govkg/ontology#releaseDate> "
+        "'2024-01-01'^^<http://www.w3.org/2001/XMLSchema#date> . } }"
+    )
+    r = http.post(
+        live.sparql,
+        data={"update": update},
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=60,
+    )
+    assert r.status_code in (200, 204), r.text
+
+
+def models(doc: dict) -> set[str]:
+    return {row["model"] for row in doc["rows"]}
+
+
+def test_a_repeated_page_is_a_hit_with_the_same_answer(bundled_store: Path) -> None:
+    with in_process_server(bundled_store, data=None) as live:
+        first = get(live, QUESTION, developer="meta", limit="5")
+        again = get(live, QUESTION, developer="meta", limit="5")
+        other = get(live, QUESTION, developer="google", limit="5")
+    assert first.headers["x-govkg-cache"] == "miss"
+    assert again.headers["x-govkg-cache"] == "hit"
+    assert again.json() == first.json()
+    assert int(again.headers["age"]) >= 0
+    # other parameters are another answer, not a hit on this one
+    assert other.headers["x-govkg-cache"] == "miss"
+    assert models(other.json()).isdisjoint(models(first.json()))
+
+
+def test_pages_from_the_cache_concatenate_to_the_uncached_answer(bundled_store: Path) -> None:
+    """Every page is cached on the way; a second walk is all hits and the same rows."""
+    with in_process_server(bundled_store, data=None) as live:
+        whole = get(live, QUESTION, limit="1000", total="true").json()
+
+        def walk() -> tuple[list[dict], list[str]]:
+            rows, sources = [], []
+            r = get(live, QUESTION, limit="7")
+            while True:
+                rows += r.json()["rows"]
+                sources.append(r.headers["x-govkg-cache"])
+                nxt = r.links.get("next")
+                if nxt is None:
+                    return rows, sources
+                r = http.get(urljoin(str(r.url), nxt["url"]), timeout=120)
+                assert r.status_code == 200, r.text
+
+        cold, cold_sources = walk()
+        warm, warm_sources = walk()
+    assert whole["total"] == len(whole["rows"]) > 7
+    assert cold == warm == whole["rows"]
+    assert set(cold_sources) == {"miss"}
+    assert set(warm_sources) == {"hit"}
+
+
+def test_a_page_without_its_total_is_read_from_the_page_cached_with_one(
+    bundled_store: Path,
+) -> None:
+    with in_process_server(bundled_store, data=None) as live:
+        counted = get(live, QUESTION, limit="10", total="true")
+        plain = get(live, QUESTION, limit="10")
+        csv = http.get(live.url + QUESTION, params={"limit": "10", "format": "csv"}, timeout=120)
+        page = http.get(
+            live.url + QUESTION, params={"limit": "10"}, headers={"Accept": "text/html"}
+        )
+    assert plain.headers["x-govkg-cache"] == "hit"
+    assert "total" not in plain.json()
+    assert plain.json() == {k: v for k, v in counted.json().items() if k != "total"}
+    # the other formats of the same page read the same entry
+    assert csv.headers["x-govkg-cache"] == "hit"
+    assert len(csv.text.strip().splitlines()) == 11
+    assert page.status_code == 200
+    assert page.headers["x-govkg-cache"] == "hit"
+    assert "kept until the data changes" in page.text
+
+
+def test_a_write_moves_the_generation_and_the_first_pages_are_computed_again(
+    bundled_store_copy: Path,
+) -> None:
+    with in_process_server(bundled_store_copy, data=None, token=TOKEN) as live:
+        runner = live.app.state.govkg.questions
+        before = get(live, QUESTION, developer="meta")
+        assert before.headers["x-govkg-cache"] == "miss"
+        generation = int(before.headers["x-govkg-generation"])
+        insert(live, "cache-probe-one")
+        after = get(live, QUESTION, developer="meta")
+        # computed on the new data, not the old answer
+        assert after.headers["x-govkg-cache"] == "miss"
+        assert int(after.headers["x-govkg-generation"]) > generation
+        assert ID + "cache-probe-one" in models(after.json())
+        assert ID + "cache-probe-one" not in models(before.json())
+        # after a change the first page of every question without parameters is recomputed
+        # in the background: nobody asks for it, and it is there
+        insert(live, "cache-probe-two")
+        first = Job(kind="question", name="models-by-developer", limit=1000, total=True)
+        wait_for(lambda: runner.holds(first), 120, "the background recomputation")
+        served = get(live, "/questions/models-by-developer")
+    assert served.headers["x-govkg-cache"] == "hit"
+    assert ID + "cache-probe-two" in models(served.json())
+
+
+def test_the_byte_bound_holds(bundled_store: Path) -> None:
+    """With 1 MiB, pages of ~10 kB: the cache keeps some, drops the least recently used."""
+    with in_process_server(bundled_store, data=None, question_cache_mb=1) as live:
+        runner = live.app.state.govkg.questions
+        for offset in range(0, 400, 4):
+            get(live, "/questions/timeline", limit="40", offset=str(offset))
+        kept = runner.cached()
+        assert 0 < kept < 100
+        assert runner._bytes <= runner.policy.max_bytes
+        # the newest page is still there, the oldest went first
+        newest = get(live, "/questions/timeline", limit="40", offset="396")
+        oldest = get(live, "/questions/timeline", limit="40", offset="0")
+    assert newest.headers["x-govkg-cache"] == "hit"
+    assert oldest.headers["x-govkg-cache"] == "miss"
