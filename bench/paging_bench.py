@@ -8,6 +8,11 @@ answer and for its first page, interleaved, ``--runs`` times each. The page is a
 ``GET /questions/NAME`` asks it by default (``LIMIT 1001 OFFSET 0`` appended to the question),
 so the figures are the engine's share of the HTTP first page, without the worker hop.
 
+Then the same store is served by ``govkg serve`` (default settings: the first pages of the
+questions without parameters are computed in the background at start, api/http/question_cache.py)
+and each question's first page is fetched over HTTP once cached (``X-Govkg-Cache: hit``), median
+of ``--runs`` requests: what a reader opening the page gets once anyone (or the warm-up) has asked.
+
 Results go to the "Named questions: first page" section of docs/benchmarks.md.
 
     .venv/bin/python bench/paging_bench.py [--sizes 10k,100k,1M] [--runs 3]
@@ -19,17 +24,22 @@ import argparse
 import gc
 import sys
 import tempfile
+import time
 from functools import partial
 from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent)]
 
+import httpx  # noqa: E402
 from common import (  # noqa: E402
+    GOVKG,
     alternate,
+    free_port,
     machine_line,
     median,
     ms,
     parse_sizes,
+    running,
     size_label,
     write_section,
 )
@@ -64,9 +74,45 @@ def measure(size: int, seed: int, runs: int, work: Path) -> list[dict]:
             {k: round(median(v) * 1000, 1) for k, v in times.items()},
             flush=True,
         )
+    path = store.path
     store = None
     gc.collect()
+    served = measure_served(path, runs)
+    for row in out:
+        row["served"] = served[row["question"]]
     return out
+
+
+#: Seconds to wait for a question's page to be in the server's cache.
+CACHE_WAIT = 600.0
+
+
+def measure_served(store: Path, runs: int) -> dict[str, list[float]]:
+    """Per question: seconds of ``runs`` HTTP requests for its first page, once cached."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    argv = [str(GOVKG), "--store", str(store), "serve", "--port", str(port)]
+    times: dict[str, list[float]] = {}
+    with running(argv, f"{base}/health"), httpx.Client(base_url=base, timeout=CACHE_WAIT) as client:
+        for question in list_questions():
+            params = {**PARAMS.get(question.name, {}), "limit": str(PAGE)}
+            url = f"/questions/{question.name}"
+            headers = {"Accept": "application/json"}
+            waited = time.monotonic() + CACHE_WAIT
+            while True:  # a miss computes it (or waits for the warm-up doing so)
+                r = client.get(url, params=params, headers=headers)
+                r.raise_for_status()
+                if r.headers.get("x-govkg-cache") == "hit" or time.monotonic() > waited:
+                    break
+            seconds = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                r = client.get(url, params=params, headers=headers)
+                r.raise_for_status()
+                seconds.append(time.perf_counter() - started)
+            times[question.name] = seconds
+            print(question.name, "served", round(median(seconds) * 1000, 1), "ms", flush=True)
+    return times
 
 
 def render(results: dict[int, list[dict]], runs: int, seed: int, machine: str) -> str:
@@ -76,8 +122,9 @@ def render(results: dict[int, list[dict]], runs: int, seed: int, machine: str) -
         "",
         f"Median of {runs} interleaved runs of `run_question` per question (default parameters, "
         f"seed {seed}, on-disk store): the whole answer, and the first page of {PAGE:,} rows as "
-        "`GET /questions/NAME` asks for it. Target: first page ≤ 100 ms at 1M triples "
-        "(≤ 300 ms at 5M, not run here).",
+        "`GET /questions/NAME` asks for it; and the same first page served by `govkg serve` "
+        "from its cache (median of as many HTTP requests once cached, the worker hop and JSON "
+        "included). Target: first page ≤ 100 ms at 1M triples (≤ 300 ms at 5M, not run here).",
         "",
     ]
     for size, rows in results.items():
@@ -85,20 +132,30 @@ def render(results: dict[int, list[dict]], runs: int, seed: int, machine: str) -
         lines += [
             f"### {size_label(size)} triples",
             "",
-            "| question | rows | full answer | first page | page / full | target |",
-            "|---|---:|---:|---:|---:|---|",
+            "| question | rows | full answer | first page | page / full | target "
+            "| served, cached | target |",
+            "|---|---:|---:|---:|---:|---|---:|---|",
         ]
-        met = 0
+        met = served_met = 0
+
+        def verdict(seconds: float, target: float | None = target) -> str:
+            return "-" if target is None else ("met" if seconds <= target else "**not met**")
+
         for r in rows:
             full, page = median(r["full"]), median(r["page"])
-            verdict = "-" if target is None else ("met" if page <= target else "**not met**")
+            served = median(r["served"])
             met += target is not None and page <= target
+            served_met += target is not None and served <= target
             lines.append(
                 f"| `{r['question']}` | {r['rows']:,} | {ms(full)} | {ms(page)} | "
-                f"{page / full:.2f} | {verdict} |"
+                f"{page / full:.2f} | {verdict(page)} | {ms(served)} | {verdict(served)} |"
             )
         if target is not None:
-            lines += ["", f"First page within {ms(target)}: {met} of {len(rows)} questions."]
+            lines += [
+                "",
+                f"First page within {ms(target)}: {met} of {len(rows)} questions computed, "
+                f"{served_met} of {len(rows)} served from the cache.",
+            ]
         lines.append("")
     return "\n".join(lines) + NOTES
 
@@ -113,12 +170,16 @@ Reading the figures:
   `timeline` 0.81 at 100k), nothing measurable on answers of under 1,000 rows (ratios
   0.8-1.2 are noise on a loaded machine). Pages are still what makes a 100k-row answer usable
   over HTTP (bounded bodies, `Link: rel="next"`), but they do not make the first one fast.
-- The target (first page ≤ 100 ms at 1M) is **not met** for 9 of 12 questions, and would not be
-  on a quiet machine either: there, the full answers of the same questions took 0.3-8 s at 1M
-  (section "Named questions", load average 1.0), and the first page costs about the same.
-  Meeting it would take answers precomputed at build time (a materialised per-model review
-  flag, per-developer counts) or formulations whose order follows an index (no global sort);
-  neither is done here. 5M was not run.
+- Computed, the target (first page ≤ 100 ms at 1M) is not met by most questions, and would not
+  be on a quiet machine either: the full answers of the same questions take 0.3-12 s at 1M
+  (section "Named questions"), and the first page costs about the same. What meets it is not
+  computing the page again: the server keeps each page per data generation and computes the
+  first page of every question without parameters in the background after each change
+  (api/http/question_cache.py, docs/questions.md), so the "served, cached" column is what a
+  reader gets once the warm-up (or any earlier reader) has asked. A page nobody has asked for
+  since the last change still costs the computed figure, once. Materialising derived facts
+  (a per-model review flag, per-developer counts) at build time would lower that once-per-change
+  cost; it is not done.
 """
 
 
