@@ -65,8 +65,9 @@ class Settings:
       questions' first pages, the server recomputes in the background after a change (nobody
       waits for them).
     - ``analysis_warm`` (``GOVKG_ANALYSIS_WARM``; ``govkg serve`` turns it on): compute the
-      default analyses and the questions' first pages in the background when the server starts
-      and after every change, even before anyone asked (otherwise only once they are in use).
+      default analyses in the background when the server starts and after every change, even
+      before anyone asked (otherwise only once they are in use); and the questions' first pages
+      at start (after a change only once questions are being asked).
     - ``grace`` (``GOVKG_GRACE``): seconds in-flight requests get to finish on ``SIGTERM``/
       ``SIGINT`` before the server kills the work still running and exits.
     """

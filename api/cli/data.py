@@ -279,7 +279,7 @@ def serve(
     warm: bool = typer.Option(
         True,
         "--warm/--no-warm",
-        help="Compute the default analyses and the named questions' first pages in the "
+        help="Compute the default analyses (and the named questions' first pages) in the "
         "background at start and after each change.",
     ),
 ) -> None:

@@ -5,9 +5,10 @@ its first page costs the whole evaluation (seconds at a million triples; docs/be
 "Named questions: first page"). The page people open most, a question's first page with its
 default parameters, is the same for everyone until the data changes: it is kept in an
 :class:`~govkg.api.http.answer_cache.AnswerCache` on the query pool (keyed by the question, its
-parameters, the page and the day, per data generation, bounded by ``question_cache_mb``), and
-after a change the first page of every question that needs no parameter is computed again in
-the background, at the lowest priority, so the next reader gets a lookup. JSON, CSV and the
+parameters, the page and the day, per data generation, bounded by ``question_cache_mb``). At
+start (``govkg serve`` warms) and, once questions are being asked, after each change, the first
+page of every question that needs no parameter is computed again in the background, at the
+lowest priority, so the next reader gets a lookup. JSON, CSV and the
 HTML page of ``/questions/{name}`` all read the same cached page; a page asked for without its
 ``total`` is served from the same page cached with one.
 """
@@ -39,7 +40,10 @@ class QuestionRunner(AnswerCache):
             defaults=self.first_pages,
             background_timeout=settings.analysis_background_timeout,
             timeout_error=_timeout,
-            warm=settings.analysis_warm,
+            # After a change, only once questions are being asked: a server nobody asks
+            # (a bulk writer's) does not spend its workers on pages after every write. At
+            # start, ``analysis_warm`` (govkg serve) computes them once (AppState.start).
+            warm=False,
         )
         super().__init__(pool, policy)
 
