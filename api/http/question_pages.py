@@ -24,7 +24,6 @@ from fastapi import Request
 from govkg.api.http import negotiation
 from govkg.api.http.pages import render
 from govkg.api.http.query_jobs import Job, Outcome
-from govkg.api.http.question_cache import DEFAULT_PAGE_SIZE
 from govkg.api.http.state import list_questions_safe, state_of
 from govkg.graph.errors import GovkgError, NotFoundError, ParameterError
 from govkg.graph.pages.lookup import format_date, local_name
@@ -94,7 +93,7 @@ def page_ask(request: Request, name: str, *, for_people: bool = False) -> PageAs
     limit, offset = page_bounds(paging.get("limit"), paging.get("offset"))
     most = state.settings.max_page_size
     if limit is None:
-        limit = min(DEFAULT_PAGE_SIZE, most)
+        limit = state.questions.page_size()
     elif limit > most:
         raise ParameterError(f"limit must be at most {most} (this server's max_page_size)")
     total = True if for_people else want_total(paging.get("total"))
