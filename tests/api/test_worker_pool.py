@@ -223,6 +223,30 @@ def test_the_deadline_kills_the_worker_and_others_keep_answering(store: Path) ->
     asyncio.run(main())
 
 
+def test_an_answer_the_loop_sees_only_after_the_deadline_is_still_too_late(store: Path) -> None:
+    async def stall() -> None:
+        time.sleep(1.0)  # blocks the loop, as other threads or a busy machine can
+
+    async def main() -> None:
+        pool = _pool(store, size=1, max_extra=0)
+        await pool.start()
+        try:
+            (pid,) = pool.pids()
+            loop = asyncio.get_running_loop()
+            loop.call_soon(asyncio.ensure_future, stall())  # runs once the job is sent
+            # The worker answers during the stall, so the loop sees its reply and the deadline
+            # timer in the same turn, the reply first.
+            with pytest.raises(QueryTimeoutError, match="within 0.05 s"):
+                await pool.run(_json(_key_query(3)), 0.05)
+            (row,) = _bindings((await pool.run(_json(_key_query(3)), 30)).body)
+            assert row["v"]["value"] == "v3"
+            assert pool.pids() == [pid]  # it answered: kept, not killed
+        finally:
+            await pool.close()
+
+    asyncio.run(main())
+
+
 def test_waiting_for_a_free_worker_counts_against_the_deadline(store: Path) -> None:
     async def main() -> None:
         pool = _pool(store, size=1, max_extra=0)  # no extra worker may rescue the waiter
