@@ -21,7 +21,14 @@ fi
 
 "$PY" -m pytest -n "$WORKERS" --dist loadgroup -m "not serial" "${ARGS[@]}"
 first=$?
-"$PY" -m pytest -p no:xdist -m serial "${ARGS[@]}"
+# Without PYTEST_ARGS the serial phase collects only the modules that mark tests `serial`
+# (collecting the whole suite a second time costs seconds); tests/test_architecture.py checks
+# that every `serial` test lives in such a module.
+SERIAL=()
+if [ ${#ARGS[@]} -eq 0 ]; then
+  mapfile -t SERIAL < <(grep -rlE --include='test_*.py' 'mark\.serial' tests | sort)
+fi
+"$PY" -m pytest -p no:xdist -m serial "${ARGS[@]}" "${SERIAL[@]}"
 second=$?
 
 if [ "$first" = 5 ] && [ "$second" = 5 ]; then exit 5; fi

@@ -30,6 +30,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Mark the tests that must share one xdist worker (``support.workers``; before xdist reads
     the marks, hence ``tryfirst``). In a serial run the marks change nothing; without xdist
     (``-p no:xdist``) its mark is unknown, so none is added."""
+    _check_serial_modules(items)
     if not config.pluginmanager.hasplugin("xdist"):
         return
     for item in items:
@@ -37,6 +38,26 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             group = xdist_group_of(item)
             if group is not None:
                 item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _check_serial_modules(items: list[pytest.Item]) -> None:
+    """Stop a run with a ``serial`` test in a module whose text never says ``mark.serial``.
+
+    ``scripts/run-tests.sh`` collects its serial phase from the modules that do (found with
+    grep): a test marked another way would run in neither phase, and nobody would notice.
+    """
+    texts: dict[Path, bool] = {}
+    for item in items:
+        if item.get_closest_marker("serial") is None:
+            continue
+        path = Path(item.path)
+        if path not in texts:
+            texts[path] = "mark.serial" in path.read_text(encoding="utf-8")
+        if not texts[path]:
+            raise pytest.UsageError(
+                f"{item.nodeid} is marked serial, but {path.name} never says `mark.serial`, so "
+                "scripts/run-tests.sh would not run it: mark it in its own module"
+            )
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

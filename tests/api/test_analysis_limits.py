@@ -11,10 +11,9 @@ import threading
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 from support.faults import wait_for
-from support.servers import LiveServer, in_process_server, start_server
+from support.servers import LiveServer, http, in_process_server, start_server
 
 AS_OF = "2026-11-28"
 #: Exact betweenness over the whole bundled graph: seconds of work, far over a 0.3 s limit.
@@ -77,7 +76,7 @@ def test_a_light_query_answers_while_heavy_analyses_run(bundled_store: Path) -> 
         done: list[int] = []
 
         def heavy(top: int) -> None:
-            r = httpx.get(
+            r = http.get(
                 f"{live.url}/analysis/centrality", params={"k": 100_000, "top": top}, timeout=300
             )
             done.append(r.status_code)
@@ -164,7 +163,7 @@ def test_identical_concurrent_requests_share_one_computation(bundled_store: Path
         outcomes: list[str] = []
 
         def ask() -> None:
-            r = httpx.get(
+            r = http.get(
                 f"{live.url}/analysis/centrality", params={"k": 100_000, "top": 9}, timeout=300
             )
             assert r.status_code == 200

@@ -23,9 +23,9 @@ import httpx
 import pytest
 from support.servers import LiveServer, start_server
 
-# Rebuilds under concurrent requests: one at a time on one xdist worker
-# (tests/support/workers.py).
-pytestmark = pytest.mark.serial
+# Rebuilds under concurrent requests, but no duration asserted (a busy machine slows the
+# rebuilds, never the verdicts): the parallel phase, this module's tests on one xdist worker
+# since they share a module-scoped server (tests/support/workers.py).
 
 
 ROOT = Path(__file__).resolve().parents[2]

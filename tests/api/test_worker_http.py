@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 import pytest
-from support.servers import LiveServer, make_store, start_server
+from support.servers import LiveServer, http, make_store, start_server
 
 # Concurrency and kill -9 of a worker: one at a time on one xdist worker
 # (tests/support/workers.py).
@@ -79,9 +79,7 @@ def test_concurrent_requests_each_get_their_own_answer(server: LiveServer) -> No
 )
 def test_a_50k_row_result_arrives_whole(server: LiveServer, accept: str) -> None:
     query = f"SELECT ?s ?o WHERE {{ ?s <{EX}big> ?o }}"
-    resp = httpx.get(
-        server.sparql, params={"query": query}, headers={"Accept": accept}, timeout=120
-    )
+    resp = http.get(server.sparql, params={"query": query}, headers={"Accept": accept}, timeout=120)
     assert resp.status_code == 200, resp.text[:300]
     expected = {f'row {n}, with "quotes"' for n in range(BIG)}
     if accept.endswith("json"):

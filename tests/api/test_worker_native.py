@@ -19,7 +19,7 @@ import pyoxigraph as ox
 import pytest
 from govkg.api.http import serializers
 from govkg.api.http.query_jobs import native_budget
-from support.servers import LiveServer, make_store, start_server
+from support.servers import LiveServer, http, make_store, start_server
 
 EX = "http://example.org/"
 CAP = 20
@@ -81,7 +81,7 @@ def _count(body: bytes, fmt: str) -> int:
 
 
 def _get(server: LiveServer, query: str, accept: str) -> httpx.Response:
-    return httpx.get(server.sparql, params={"query": query}, headers={"Accept": accept}, timeout=60)
+    return http.get(server.sparql, params={"query": query}, headers={"Accept": accept}, timeout=60)
 
 
 @pytest.mark.parametrize("accept", list(FORMATS))

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 from govkg.graph.store.embedded import Store
 from support.faults import GOVKG, ROOT, wait_for
-from support.servers import free_port, in_process_server, start_server
+from support.servers import free_port, http, in_process_server, start_server
 
 TOKEN = "secret-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -135,7 +135,7 @@ def test_writer_killed_mid_update_leaves_the_store_readable_and_consistent(
         def up() -> bool:
             assert proc.poll() is None, "the server exited during start-up"
             try:
-                return httpx.get(f"{url}/health", timeout=5).status_code == 200
+                return http.get(f"{url}/health", timeout=5).status_code == 200
             except httpx.HTTPError:
                 return False
 
@@ -144,7 +144,7 @@ def test_writer_killed_mid_update_leaves_the_store_readable_and_consistent(
 
         def send() -> None:
             with contextlib.suppress(httpx.HTTPError):  # the server dies under it
-                httpx.post(f"{url}/sparql", content=text, headers=UPDATE, timeout=120)
+                http.post(f"{url}/sparql", content=text, headers=UPDATE, timeout=120)
 
         sender = threading.Thread(target=send)
         sender.start()

@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 from govkg.graph.store.embedded import Store
 from support.faults import GOVKG, ROOT, wait_for
-from support.servers import free_port
+from support.servers import free_port, http
 
 TOKEN = "shutdown-secret"
 GRACE = 2.0
@@ -72,13 +72,13 @@ def test_sigterm_with_heavy_work_in_flight_ends_within_the_grace(
     def up() -> bool:
         assert proc.poll() is None, "the server exited during start-up"
         try:
-            return httpx.get(f"{url}/health", timeout=5).status_code == 200
+            return http.get(f"{url}/health", timeout=5).status_code == 200
         except httpx.HTTPError:
             return False
 
     def call(method: str, path: str, **kwargs: object) -> None:
         try:
-            r = httpx.request(method, url + path, timeout=600, **kwargs)  # type: ignore[arg-type]
+            r = http.request(method, url + path, timeout=600, **kwargs)  # type: ignore[arg-type]
             outcomes.append(str(r.status_code))
         except httpx.HTTPError as exc:
             outcomes.append(type(exc).__name__)

@@ -19,6 +19,7 @@ import contextlib
 import gc
 import itertools
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -137,6 +138,12 @@ class InProcessClient:
         return self.request("HEAD", url, **kwargs)
 
 
+#: The TLS context of every request :class:`Router` sends over the network. httpx otherwise
+#: builds one per module-level call, loading the CA bundle (about 20 ms of CPU each, hundreds of
+#: calls in a run); the suite's servers are plain http on loopback, so it is built, never used.
+LOOPBACK_TLS = ssl.create_default_context()
+
+
 class Router:
     """httpx's module functions (``http.get(url, ...)``), routed by the URL's host.
 
@@ -154,6 +161,7 @@ class Router:
             # httpx's default (5 s) is a test-machine deadline, not the server's: on 2 busy
             # cores a first page over Virtuoso can take longer. Tests about limits pass theirs.
             kwargs.setdefault("timeout", 60)
+            kwargs.setdefault("verify", LOOPBACK_TLS)
             return httpx.request(method, url, **kwargs)
         return app.request(method, url, **kwargs)
 
@@ -180,7 +188,10 @@ http = Router()
 def _settings(store_path: Path, data: str | None, port: int, overrides: dict) -> Settings:
     if data is not None:
         make_store(store_path, data)
-    base = Settings(store=store_path, host="127.0.0.1", port=port, workers=2)
+    # One query worker unless a test asks for more (those about concurrency do): each worker is
+    # a process that imports and opens the store, and a run starts well over a hundred servers.
+    # A burst of requests still gets its extra workers, as on any server (api/runtime/pool.py).
+    base = Settings(store=store_path, host="127.0.0.1", port=port, workers=1)
     return replace(base, **overrides)
 
 
