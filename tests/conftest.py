@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import pickle
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -126,11 +127,21 @@ def bundled_store_copy(bundled_store: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def compiled_data():  # -> govkg.graph.curated.CompiledData
-    """The bundled curated data (``graph/data``) compiled once per run; tests only read it."""
+def compiled_data(tmp_path_factory: pytest.TempPathFactory, worker_id: str):  # type: ignore[no-untyped-def]
+    """The bundled curated data (``graph/data``) compiled once per run; tests only read it.
+
+    Compiled by the first xdist worker that asks (``support.workers.build_once``: the SHACL
+    check makes it 1.5 s of CPU) and handed to the others pickled.
+    """
+    built = build_once(tmp_path_factory, worker_id, "compiled-data", _compile_bundled)
+    return pickle.loads((built / "compiled.pickle").read_bytes())
+
+
+def _compile_bundled(directory: Path) -> None:
     from govkg.graph.curated import compile_data
 
-    return compile_data()
+    directory.mkdir(parents=True)
+    (directory / "compiled.pickle").write_bytes(pickle.dumps(compile_data()))
 
 
 @pytest.fixture(scope="session")
