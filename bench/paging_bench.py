@@ -101,9 +101,20 @@ def measure_served(store: Path, runs: int) -> dict[str, list[float]]:
             waited = time.monotonic() + CACHE_WAIT
             while True:  # a miss computes it (or waits for the warm-up doing so)
                 r = client.get(url, params=params, headers=headers)
-                r.raise_for_status()
-                if r.headers.get("x-govkg-cache") == "hit" or time.monotonic() > waited:
+                if r.status_code == 503 and time.monotonic() < waited:
+                    # Past the request's time limit (default 30 s): the warm-up, whose limit is
+                    # longer (analysis_background_timeout), may still put the page in the cache.
+                    time.sleep(2)
+                    continue
+                if r.status_code == 503 or time.monotonic() > waited:
                     break
+                r.raise_for_status()
+                if r.headers.get("x-govkg-cache") == "hit":
+                    break
+            if r.status_code == 503:
+                times[question.name] = []  # shown as "503", never cached: nothing to time
+                print(question.name, "served: still 503 after", CACHE_WAIT, "s", flush=True)
+                continue
             seconds = []
             for _ in range(runs):
                 started = time.perf_counter()
@@ -124,7 +135,7 @@ def render(results: dict[int, list[dict]], runs: int, seed: int, machine: str) -
         f"seed {seed}, on-disk store): the whole answer, and the first page of {PAGE:,} rows as "
         "`GET /questions/NAME` asks for it; and the same first page served by `govkg serve` "
         "from its cache (median of as many HTTP requests once cached, the worker hop and JSON "
-        "included). Target: first page ≤ 100 ms at 1M triples (≤ 300 ms at 5M, not run here).",
+        "included). Targets: first page ≤ 100 ms at 1M triples, ≤ 300 ms at 5M.",
         "",
     ]
     for size, rows in results.items():
@@ -143,12 +154,13 @@ def render(results: dict[int, list[dict]], runs: int, seed: int, machine: str) -
 
         for r in rows:
             full, page = median(r["full"]), median(r["page"])
-            served = median(r["served"])
+            served = median(r["served"]) if r["served"] else None
             met += target is not None and page <= target
-            served_met += target is not None and served <= target
+            served_met += target is not None and served is not None and served <= target
+            shown = (ms(served), verdict(served)) if served is not None else LIMITED
             lines.append(
                 f"| `{r['question']}` | {r['rows']:,} | {ms(full)} | {ms(page)} | "
-                f"{page / full:.2f} | {verdict(page)} | {ms(served)} | {verdict(served)} |"
+                f"{page / full:.2f} | {verdict(page)} | {shown[0]} | {shown[1]} |"
             )
         if target is not None:
             lines += [
@@ -159,6 +171,10 @@ def render(results: dict[int, list[dict]], runs: int, seed: int, machine: str) -
         lines.append("")
     return "\n".join(lines) + NOTES
 
+
+#: The served columns of a question whose first page the server could not compute within
+#: ``CACHE_WAIT``, neither for a request (default limit 30 s) nor in the background warm-up.
+LIMITED = ("503 (time limit)", "**not met**")
 
 NOTES = """
 Reading the figures:
