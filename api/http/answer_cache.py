@@ -156,6 +156,11 @@ class AnswerCache:
                 return done.seen_as("shared")
         return await self._compute(job, key, timeout, cache=cache)
 
+    def computing(self, key: tuple[str, int]) -> bool:
+        """Whether the answer under ``key`` is being computed, with a worker, right now."""
+        flight = self._flights.get(key)
+        return flight is not None and flight.deadline is not None
+
     def lookup(self, key: tuple[str, int]) -> Cached | None:
         """The cached answer under ``key`` (a job's key and a generation), as a hit."""
         hit = self._entries.get(key)

@@ -60,11 +60,22 @@ class QuestionRunner(AnswerCache):
         ]
 
     async def page(self, job: Job, timeout: float) -> Cached:
-        """The page ``job`` asks for: cached, or computed under ``timeout`` and kept."""
+        """The page ``job`` asks for: cached, or computed under ``timeout`` and kept.
+
+        A page asked for without its total is read from the same page with one (what the
+        warm-up computes) when that is cached, or waited for when it is being computed: a reader
+        who comes during the warm-up does not compute the page a second time beside it, which
+        would slow both (at 5M triples a first page can take longer than a request's limit;
+        docs/benchmarks.md, "Named questions: first page").
+        """
         if not job.total:
-            fuller = self.lookup((replace(job, total=True).key(), self.pool.generation))
-            if fuller is not None:
-                return replace(fuller, answer=_without_total(fuller.answer))
+            fuller = replace(job, total=True)
+            key = (fuller.key(), self.pool.generation)
+            cached = self.lookup(key)
+            if cached is None and self.computing(key):
+                cached = await self.answer(fuller, timeout)
+            if cached is not None:
+                return replace(cached, answer=_without_total(cached.answer))
         return await self.answer(job, timeout)
 
 

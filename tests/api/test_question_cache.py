@@ -8,11 +8,19 @@ again in the background), and the byte bound holds.
 
 from __future__ import annotations
 
+import asyncio
+import time
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urljoin
 
 import httpx
+from govkg.api.http import query_jobs
+from govkg.api.http.answer_cache import Cached
 from govkg.api.http.query_jobs import Job
+from govkg.api.http.question_cache import QuestionRunner
+from govkg.api.runtime.pool import WorkerPool
+from govkg.api.settings import Settings
 from support.faults import wait_for
 from support.servers import LiveServer, http, in_process_server
 
@@ -110,6 +118,38 @@ def test_a_page_without_its_total_is_read_from_the_page_cached_with_one(
     assert page.status_code == 200
     assert page.headers["x-govkg-cache"] == "hit"
     assert "kept until the data changes" in page.text
+
+
+def test_a_page_asked_during_the_warm_up_waits_for_it_instead_of_computing_it_again(
+    bundled_store: Path,
+) -> None:
+    # A real pool and runner on their own loop, so the request can be made exactly while the
+    # warm-up's computation of the same page (with its total) holds a worker.
+    async def main() -> tuple[Cached, Cached, int]:
+        settings = Settings(store=bundled_store)
+        pool = WorkerPool(query_jobs.ENTRY, settings, size=2)
+        runner = QuestionRunner(pool, settings)
+        await pool.start()
+        try:
+            fuller = runner.first_pages()[0]
+            key = (fuller.key(), pool.generation)
+            runner.schedule_refresh()  # the warm-up, as after a change
+            deadline = time.monotonic() + 60
+            while not runner.computing(key):  # each turn is far shorter than the question
+                assert time.monotonic() < deadline, "the warm-up never started"
+                await asyncio.sleep(0)
+            plain = replace(fuller, total=False)
+            during = await runner.page(plain, 30)
+            later = await runner.page(plain, 30)
+            return during, later, runner.cached()
+        finally:
+            await pool.close()
+
+    during, later, cached = asyncio.run(main())
+    assert during.source == "shared"  # the warm-up's answer, not a second computation
+    assert "total" not in during.answer.document
+    assert later.source == "hit" and later.answer.document == during.answer.document
+    assert cached >= 1
 
 
 def test_a_write_moves_the_generation_and_the_first_pages_are_computed_again(
