@@ -22,8 +22,8 @@ fi
 "$PY" -m pytest -n "$WORKERS" --dist loadgroup -m "not serial" "${ARGS[@]}"
 first=$?
 # Without PYTEST_ARGS the serial phase collects only the modules that mark tests `serial`
-# (collecting the whole suite a second time costs seconds); tests/test_architecture.py checks
-# that every `serial` test lives in such a module.
+# (collecting the whole suite a second time costs seconds); tests/conftest.py stops a run
+# with a `serial` test in any other module.
 SERIAL=()
 if [ ${#ARGS[@]} -eq 0 ]; then
   mapfile -t SERIAL < <(grep -rlE --include='test_*.py' 'mark\.serial' tests | sort)

@@ -141,8 +141,8 @@ class AnswerCache:
             hit = self.lookup(key)
             if hit is not None:
                 return hit
-            flight = self._flights.get(key)
-            if flight is not None and flight.deadline is not None:
+            if self.computing(key):
+                flight = self._flights[key]
                 try:
                     done = await asyncio.wait_for(asyncio.shield(flight.future), timeout)
                 except TimeoutError:

@@ -25,7 +25,7 @@ from support.servers import LiveServer, start_server
 
 # Rebuilds under concurrent requests, but no duration asserted (a busy machine slows the
 # rebuilds, never the verdicts): the parallel phase, this module's tests on one xdist worker
-# since they share a module-scoped server (tests/support/workers.py).
+# since they share a module-scoped fixture, the two data folders (tests/support/workers.py).
 
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -188,10 +188,7 @@ http = Router()
 def _settings(store_path: Path, data: str | None, port: int, overrides: dict) -> Settings:
     if data is not None:
         make_store(store_path, data)
-    # One query worker unless a test asks for more (those about concurrency do): each worker is
-    # a process that imports and opens the store, and a run starts well over a hundred servers.
-    # A burst of requests still gets its extra workers, as on any server (api/runtime/pool.py).
-    base = Settings(store=store_path, host="127.0.0.1", port=port, workers=1)
+    base = Settings(store=store_path, host="127.0.0.1", port=port, workers=2)
     return replace(base, **overrides)
 
 
