@@ -158,7 +158,9 @@ def test_read_only_snapshots_during_another_process_writes_never_see_a_mix(
 ) -> None:
     seen, errors = _snapshots_during_writes(tmp_path, lambda p: ox.Store.read_only(str(p)))
     assert [e for e in errors if not any(t in e for t in TRANSIENT)] == [], errors[:3]
-    assert len(seen) >= 6 and len(errors) <= len(seen) / 2
+    # How many raw opens meet a rotation depends on the host's load (CI saw 33 failed opens
+    # beside 43 good ones); what the test needs is enough good snapshots to have looked.
+    assert len(seen) >= 6, f"only {len(seen)} snapshots opened ({len(errors)} transient errors)"
     assert set(seen) <= set(SIZES), f"snapshots saw sizes {sorted(set(seen) - set(SIZES))}"
 
 
