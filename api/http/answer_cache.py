@@ -11,7 +11,10 @@ of older generations go at once when the generation moves.
 Concurrent identical requests share one computation (the later ones wait for the first, up to
 their own limit). After a change, the default jobs (a :class:`Policy` names them) are computed
 again in the background at the lowest priority the pool has: a background job takes a worker
-only when no request waits for one. Nothing here blocks a request on background work.
+only when no request waits for one. Nothing here blocks a request on background work, and a
+background computation that a change has made useless (its answer would be for the data before
+the change, which no later request asks for) is stopped at the change, its worker killed, so it
+does not take a core from the readers of the new data.
 
 :class:`AnswerCache` is the mechanism; :mod:`govkg.api.http.analysis_cache` and
 :mod:`govkg.api.http.question_cache` give it their pool and :class:`Policy`.
@@ -96,6 +99,9 @@ class _Flight:
 
     future: asyncio.Future[Cached]
     deadline: float | None = None
+    #: Whether a request is waiting for it (then a change does not stop it: the request asked
+    #: before the change and gets the answer for the data it asked about).
+    shared: bool = False
 
 
 class AnswerCache:
@@ -110,6 +116,8 @@ class AnswerCache:
         self._used = False
         self._refresh_task: asyncio.Task[None] | None = None
         self._refresh_wanted = False
+        #: The background computation under way (its key and task), stopped by a change.
+        self._background: tuple[tuple[str, int], asyncio.Task[Cached]] | None = None
         self._closed = False
         pool.on_invalidate(self._invalidated)
 
@@ -143,6 +151,7 @@ class AnswerCache:
                 return hit
             if self.computing(key):
                 flight = self._flights[key]
+                flight.shared = True
                 try:
                     done = await asyncio.wait_for(asyncio.shield(flight.future), timeout)
                 except TimeoutError:
@@ -227,6 +236,11 @@ class AnswerCache:
         """The data changed: drop older answers; recompute the defaults if the cache is used."""
         for key in [k for k in self._entries if k[1] < generation]:
             self._bytes -= self._entries.pop(key).size
+        if self._background is not None:
+            key, task = self._background
+            flight = self._flights.get(key)
+            if key[1] < generation and (flight is None or not flight.shared):
+                task.cancel()  # pool.run kills its worker: the work stops now
         if self._used or self.policy.warm:
             self.schedule_refresh()
 
@@ -249,14 +263,24 @@ class AnswerCache:
                 key = (job.key(), generation)
                 if key in self._entries or key in self._flights:
                     continue
-                try:
-                    await self._compute(
+                task = asyncio.get_running_loop().create_task(
+                    self._compute(
                         job, key, self.policy.background_timeout, cache=True, background=True
                     )
+                )
+                self._background = (key, task)
+                try:
+                    await task
                 except asyncio.CancelledError:
-                    raise
+                    current = asyncio.current_task()
+                    if self._closed or (current is not None and current.cancelling()):
+                        raise  # the cache is closing
+                    log.info("background %s stopped: the data changed", job.key())
+                    break  # _invalidated wanted a refresh: start over with the newest data
                 except Exception as exc:  # noqa: BLE001 - logged; a request will see it again
                     log.warning("background %s failed: %s", job.key(), exc)
+                finally:
+                    self._background = None
 
 
 def _settle(future: asyncio.Future[Cached], exc: BaseException) -> None:

@@ -9,7 +9,9 @@ again in the background), and the byte bound holds.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urljoin
@@ -191,3 +193,78 @@ def test_the_byte_bound_holds(bundled_store: Path) -> None:
         oldest = get(live, "/questions/timeline", limit="40", offset="0")
     assert newest.headers["x-govkg-cache"] == "hit"
     assert oldest.headers["x-govkg-cache"] == "miss"
+
+
+@contextlib.asynccontextmanager
+async def _runner(store: Path) -> AsyncIterator[tuple[WorkerPool, QuestionRunner]]:
+    """A real query pool and question runner on the running loop, closed at the end."""
+    settings = Settings(store=store)
+    pool = WorkerPool(query_jobs.ENTRY, settings, size=2)
+    runner = QuestionRunner(pool, settings)
+    await pool.start()
+    try:
+        yield pool, runner
+    finally:
+        await runner.close()
+        await pool.close()
+
+
+async def _warm_up_under_way(runner: QuestionRunner, pool: WorkerPool) -> tuple[Job, object]:
+    """Start the warm-up; return its first job once a worker computes it, and that worker."""
+    fuller = runner.first_pages()[0]
+    key = (fuller.key(), pool.generation)
+    runner.schedule_refresh()
+    deadline = time.monotonic() + 60
+    while not runner.computing(key):  # each turn is far shorter than the question
+        assert time.monotonic() < deadline, "the warm-up never started"
+        await asyncio.sleep(0)
+    (worker,) = pool._busy_since  # the one worker the warm-up holds
+    return fuller, worker
+
+
+def test_a_change_stops_the_background_computation_it_made_useless(bundled_store: Path) -> None:
+    # The warm-up computes a page for the data as it is; a change makes that answer one nobody
+    # will ask for again. The computation is stopped at the change (its worker killed, so it
+    # no longer takes a core from readers), and the warm-up starts over on the new data.
+    async def main() -> tuple[bool, bool, int, int]:
+        async with _runner(bundled_store) as (pool, runner):
+            fuller, worker = await _warm_up_under_way(runner, pool)
+            old = (fuller.key(), pool.generation)
+            pool.invalidate()  # in the same turn: the worker cannot have answered yet
+            runner.schedule_refresh()  # as after a change once questions are being asked
+            deadline = time.monotonic() + 30
+            while worker in pool._all or worker.process.poll() is None:
+                assert time.monotonic() < deadline, "the stale computation kept its worker"
+                await asyncio.sleep(0.05)
+            stale_kept = runner.lookup(old) is not None
+            new = (fuller.key(), pool.generation)
+            deadline = time.monotonic() + 120
+            while runner.lookup(new) is None:
+                assert time.monotonic() < deadline, "the warm-up did not start over"
+                await asyncio.sleep(0.05)
+            return stale_kept, worker.process.returncode < 0, old[1], new[1]
+
+    stale_kept, killed, old, new = asyncio.run(main())
+    assert killed, "the worker was killed by a signal"
+    assert not stale_kept
+    assert new == old + 1
+
+
+def test_a_change_does_not_stop_a_background_computation_a_request_waits_for(
+    bundled_store: Path,
+) -> None:
+    # A request that joined the warm-up's computation asked about the data before the change,
+    # and gets that answer: the change does not take it away from it.
+    async def main() -> tuple[Cached, bool]:
+        async with _runner(bundled_store) as (pool, runner):
+            fuller, worker = await _warm_up_under_way(runner, pool)
+            waiting = asyncio.create_task(runner.answer(fuller, 60))
+            await asyncio.sleep(0)  # the request joins the flight
+            pool.invalidate()
+            shared = await waiting
+            return shared, worker in pool._all
+
+    shared, kept = asyncio.run(main())
+    assert shared.source == "shared"
+    assert shared.answer.document["rows"]
+    assert kept, "the worker that answered is still in the pool"
