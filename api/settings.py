@@ -32,6 +32,8 @@ class Settings:
     - ``max_results``: rows (or triples) after which a result is cut with a clear error.
     - ``max_page_size`` (``GOVKG_MAX_PAGE_SIZE``): the largest ``limit`` a named question's page
       may ask for over HTTP (the default page is 1,000 rows, or this if smaller).
+    - ``max_answer_mb`` (``GOVKG_MAX_ANSWER_MB``): the most a named question's whole answer
+      (``limit=all``, streamed from a spool file) may take, in MiB.
     - ``max_body_bytes``: largest accepted request body.
     - ``workers``: query worker processes (each heavy query occupies one until its deadline).
     - ``cors_origins``: origins allowed by CORS; empty means CORS is off.
@@ -80,6 +82,7 @@ class Settings:
     query_timeout: float = 30.0
     max_results: int = 100_000
     max_page_size: int = 10_000
+    max_answer_mb: int = 1024
     max_body_bytes: int = 10 * 1024 * 1024
     workers: int = 2
     cors_origins: tuple[str, ...] = ()
@@ -117,6 +120,7 @@ class Settings:
         for name in (
             "max_results",
             "max_page_size",
+            "max_answer_mb",
             "max_body_bytes",
             "workers",
             "viz_max_nodes",
@@ -147,6 +151,8 @@ class Settings:
             s = replace(s, max_results=_positive_int("GOVKG_MAX_RESULTS", env))
         if env.get("GOVKG_MAX_PAGE_SIZE"):
             s = replace(s, max_page_size=_positive_int("GOVKG_MAX_PAGE_SIZE", env))
+        if env.get("GOVKG_MAX_ANSWER_MB"):
+            s = replace(s, max_answer_mb=_positive_int("GOVKG_MAX_ANSWER_MB", env))
         if env.get("GOVKG_WORKERS"):
             s = replace(s, workers=_positive_int("GOVKG_WORKERS", env))
         if env.get("GOVKG_CORS_ORIGINS"):

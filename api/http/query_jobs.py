@@ -22,7 +22,7 @@ import pyoxigraph as ox
 from govkg.api.http import negotiation, serializers
 from govkg.api.http.security import check_remote_access
 from govkg.api.settings import Settings
-from govkg.graph import questions
+from govkg.graph import answer_stream, questions
 from govkg.graph.errors import ResultTooLargeError, StoreError
 from govkg.graph.results import json_rows
 from govkg.graph.store.backend import Backend, open_backend
@@ -42,7 +42,7 @@ STALE_RETRIES = 3
 class Job:
     """One unit of work for a worker (picklable)."""
 
-    kind: str  # "sparql" (serialised result), "rows" (JSON rows), "question"
+    kind: str  # "sparql" (serialised result), "rows" (JSON rows), "question", "answer"
     query: str = ""
     accept: str | None = None
     default_graph_uris: list[str] = field(default_factory=list)
@@ -54,6 +54,8 @@ class Job:
     limit: int | None = None  # a named question's page; None: the whole answer (row-capped)
     offset: int = 0
     total: bool = False
+    #: An "answer" job's file: the whole answer of question ``name`` is written there.
+    spool: str = ""
 
     def key(self) -> str:
         """A stable text naming a named question's page (what the answer cache keys on).
@@ -159,6 +161,8 @@ def execute(store: Backend, job: Job, config: Settings) -> Outcome:
             return Outcome(variables=variables, rows=_json_rows(variables, rows))
         if job.kind == "question":
             return _question(store, job, config)
+        if job.kind == "answer":
+            return _whole_answer(store, job, config)
     except OSError as exc:
         raise StoreError(f"the store failed while answering: {exc}") from exc
     raise StoreError(f"unknown job kind {job.kind!r}")
@@ -203,6 +207,27 @@ def _question(store: Backend, job: Job, config: Settings) -> Outcome:
     columns = list(result.columns)
     rows = _json_rows(columns, result.terms)  # SPARQL-JSON terms: CSV cells, the viz's IRIs
     return Outcome(variables=columns, rows=rows, document=result.to_json_obj())
+
+
+def _whole_answer(store: Backend, job: Job, config: Settings) -> Outcome:
+    """A named question's whole answer, written row by row to the job's spool file.
+
+    The worker never holds the answer: rows go to the file as the engine yields them. The
+    server sends the file and removes it; at the time limit the worker is killed mid-write and
+    the server removes what it wrote.
+    """
+    with open(job.spool, "wb") as out:
+        rows = answer_stream.write_answer(
+            store,
+            job.name,
+            dict(job.params),
+            out,
+            job.accept or "application/json",
+            offset=job.offset,
+            total=job.total,
+            max_bytes=config.max_answer_mb << 20,
+        )
+    return Outcome(media_type=job.accept or "application/json", document={"rows": rows})
 
 
 def _native_select(

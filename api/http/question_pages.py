@@ -78,6 +78,9 @@ def page_ask(request: Request, name: str, *, for_people: bool = False) -> PageAs
 
     ``for_people``: blank values (a form's empty fields) mean "not given", and the total is
     always counted (the page says "rows X–Y of TOTAL").
+
+    ``limit=all`` asks for the whole answer, streamed (an ``answer`` job; CSV and JSON only:
+    :mod:`govkg.api.http.question_downloads`).
     """
     from govkg.api.http.sparql import effective_timeout
 
@@ -90,16 +93,25 @@ def page_ask(request: Request, name: str, *, for_people: bool = False) -> PageAs
         raise ParameterError(f"format must be one of {', '.join(FORMATS)}, got {given!r}")
     params = {k: v for k, v in pairs if k not in RESERVED}
     paging = dict((k, v) for k, v in pairs if k in PAGING_WORDS)
-    limit, offset = page_bounds(paging.get("limit"), paging.get("offset"))
+    whole = paging.get("limit") == "all"
+    if whole and for_people:
+        raise ParameterError(
+            "limit=all is for the CSV and JSON downloads; a page shows at most "
+            f"{state.settings.max_page_size} rows (this server's max_page_size)"
+        )
+    limit, offset = page_bounds(None if whole else paging.get("limit"), paging.get("offset"))
     most = state.settings.max_page_size
-    if limit is None:
+    if whole:
+        pass
+    elif limit is None:
         limit = state.questions.page_size()
     elif limit > most:
         raise ParameterError(f"limit must be at most {most} (this server's max_page_size)")
     total = True if for_people else want_total(paging.get("total"))
     if name not in {q["name"] for q in list_questions_safe()}:
         raise NotFoundError(f"no named question {name!r}; see /questions for the list")
-    job = Job(kind="question", name=name, params=params, limit=limit, offset=offset, total=total)
+    kind = "answer" if whole else "question"
+    job = Job(kind=kind, name=name, params=params, limit=limit, offset=offset, total=total)
     return PageAsk(job, pairs, effective_timeout(state, pairs))
 
 
@@ -175,8 +187,13 @@ _VARY = {"Vary": "Accept"}
 
 
 def _downloads(path: str, pairs: list[tuple[str, str]]) -> dict[str, str]:
+    """This page as CSV and JSON, and the whole answer (``limit=all``) as CSV and JSON."""
     kept = [(k, v) for k, v in pairs if k != "format"]
-    return {fmt: f"{path}?{urlencode([*kept, ('format', fmt)])}" for fmt in ("csv", "json")}
+    links = {fmt: f"{path}?{urlencode([*kept, ('format', fmt)])}" for fmt in ("csv", "json")}
+    asked = [(k, v) for k, v in kept if k not in PAGING_WORDS]
+    for fmt in ("csv", "json"):
+        links[f"{fmt}_all"] = f"{path}?{urlencode([*asked, ('limit', 'all'), ('format', fmt)])}"
+    return links
 
 
 def _error_page(request: Request, name: str, exc: GovkgError) -> HTMLResponse:

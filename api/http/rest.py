@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from govkg.api.http import negotiation, question_pages
+from govkg.api.http import negotiation, question_downloads, question_pages
 from govkg.api.http.query_jobs import Job
 from govkg.api.http.state import list_questions_safe, state_of
 from govkg.graph import export as graph_export
@@ -141,7 +141,10 @@ _ANSWER_EXAMPLE = {
     "plain values, limit, offset, next_offset (null on the last page) and total (when asked "
     "for). CSV with `Accept: text/csv`, an HTML page (form, labelled table, paging) for "
     "browsers (`Accept: text/html`); `format=json|csv|html` overrides `Accept` (download "
-    "links).",
+    "links). `limit=all` streams the whole answer, CSV or JSON (not HTML), with its row count "
+    "in `X-Govkg-Rows` (and `total` in the JSON when asked for): written to a spool file by a "
+    "query worker within the time limit and at most the server's `max_answer_mb`, then sent "
+    "in pieces; never cached.",
     responses={
         200: {
             "content": {
@@ -149,13 +152,18 @@ _ANSWER_EXAMPLE = {
                 "text/csv": {"example": "model\r\nhttps://w3id.org/govkg/id/llama-2\r\n"},
                 "text/html": {},
             },
-            "headers": {"Link": {"description": "next / prev / first pages (RFC 8288)"}},
+            "headers": {
+                "Link": {"description": "next / prev / first pages (RFC 8288)"},
+                "X-Govkg-Rows": {"description": "rows of a whole answer (`limit=all`)"},
+            },
         },
         400: {
             "description": "Unknown parameter, bad value, or a bad limit/offset/total/format "
             "(an HTML page naming it for browsers)."
         },
         404: {"description": "No such question."},
+        413: {"description": "A whole answer (`limit=all`) over `max_answer_mb`."},
+        503: {"description": "Past the time limit (the worker was stopped)."},
     },
 )
 async def question_run(name: str, request: Request) -> Response:
@@ -164,6 +172,8 @@ async def question_run(name: str, request: Request) -> Response:
     if media == "text/html":
         return await question_pages.answer_page(request, name)
     ask = question_pages.page_ask(request, name)
+    if ask.job.kind == "answer":
+        return await question_downloads.whole_answer(request, ask, media)
     cached = await state_of(request).questions.page(ask.job, ask.timeout)
     outcome = cached.answer
     targets = question_pages.page_targets(request.url.path, ask.pairs, outcome.document)

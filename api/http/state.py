@@ -12,6 +12,8 @@ import asyncio
 import html
 import json
 import logging
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Hashable
 from pathlib import Path
@@ -72,6 +74,14 @@ class AppState:
         self._seen: Hashable | None = None
         self._reopen_lock = asyncio.Lock()
         self._retry_at = 0.0
+        self._spool: Path | None = None
+
+    def spool_dir(self) -> Path:
+        """This server's directory for whole answers on their way out (made on first use,
+        removed at shutdown; api/http/question_downloads.py)."""
+        if self._spool is None:
+            self._spool = Path(tempfile.mkdtemp(prefix="govkg-answers-"))
+        return self._spool
 
     async def start(self) -> None:
         """Open the store (for writing only when a token allows writes), start workers."""
@@ -111,6 +121,9 @@ class AppState:
         await self.analyses.close()
         await self.questions.close()
         await self.pool.close()
+        if self._spool is not None:
+            shutil.rmtree(self._spool, ignore_errors=True)
+            self._spool = None
         if self.store is not None and self.settings.token and self.settings.remote is None:
             remove_server_marker(self.settings.store)
         self.store = None

@@ -355,10 +355,20 @@ def test_downloads_and_editor_link(bundled_client: TestClient) -> None:
     hrefs = {a["text"]: a["href"] for a in page.anchors}
     as_csv = bundled_client.get(OWR, params=params, headers={"Accept": "text/csv"})
     as_json = bundled_client.get(OWR, params=params, headers={"Accept": "application/json"})
-    got_csv = bundled_client.get(hrefs["CSV"], headers={"Accept": BROWSER})
+    got_csv = bundled_client.get(hrefs["this page as CSV"], headers={"Accept": BROWSER})
     assert got_csv.headers["content-type"].startswith("text/csv") and got_csv.text == as_csv.text
-    got_json = bundled_client.get(hrefs["JSON"], headers={"Accept": BROWSER})
+    got_json = bundled_client.get(hrefs["this page as JSON"], headers={"Accept": BROWSER})
     assert got_json.json() == as_json.json()
+    # the whole answer, whatever page is shown: every row, the same parameters
+    whole = {t: h for t, h in hrefs.items() if t.startswith("all ") and t.endswith("as JSON")}
+    ((text, href),) = whole.items()
+    everything = bundled_client.get(href, headers={"Accept": BROWSER}).json()
+    count = bundled_client.get(OWR, params={"as_of": "2025-01-01", "total": "true"}).json()
+    assert text == f"all {count['total']} rows as JSON"
+    assert len(everything["rows"]) == count["total"] > 8
+    assert everything["rows"][4:8] == as_json.json()["rows"]
+    all_csv = bundled_client.get(hrefs[f"all {count['total']} rows as CSV"])
+    assert all_csv.text.count("\r\n") == count["total"] + 1
     editor = next(a["href"] for a in page.anchors if "query editor" in a["text"])
     path, _, fragment = editor.partition("#")
     assert path == "/sparql"
