@@ -115,6 +115,13 @@ BENCHMARKS: list[Benchmark] = [
         "updates, a 1,000-triple curated GSP POST, readers' p99 during writes, RSS over 1,000 "
         "writes, on a real server at 100k and 1M triples",
     ),
+    Benchmark(
+        "whole",
+        "whole_answer_bench.py",
+        'docs/benchmarks.md, section "Whole answers"',
+        "whole answers of named questions (limit=all) over HTTP, and memory held vs streamed, "
+        "at 100k and 1M triples (5M: --sizes)",
+    ),
 ]
 
 

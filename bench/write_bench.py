@@ -224,16 +224,12 @@ What made writes slow before, and what changed (issue 15):
   pattern was planned as a scan of every quad (21 s for the 1,000-triple POST at 1M).
 - Memory: no copy, so the server's RSS stays flat across writes.
 
-Against the targets (2026-12-04 19:27 UTC, an idle machine; the run before it, at 12:09 UTC on
-a machine at load average 11-12, is side by side): a one-triple update 2.9 / 3.9 ms at 100k /
-1M (before 14.5 / 9.5 ms), met; the 1,000-triple curated `POST` 280 / 465 ms (before 1,482 /
-3,542 ms), met: the pyshacl floor measured under load is 0.2-0.3 s of gate on an idle machine
-(in-process, 1,002 quads at 100k); server memory flat across 1,000 writes (478 → 478 MB,
-1,117 → 1,114 MB), met. Readers' p99 during a write stream is 87 ms at 100k and 102 ms at 1M
-(before 141 / 93 ms under load), at the target rather than under it: about 150 writes a second
-share the HTTP process and the event loop with the readers; the idle p99 is 5 ms. The server's
-baseline RSS at 1M (1.1 GB) is its query workers after `govkg serve`'s warm-up has computed the
-default analyses and every question's first page at start.
+What remains of a reader's time during the stream is the writes' share of 2 cores (about 170
+writes a second, each parsed and applied in the HTTP process's thread pool) and each query
+worker reopening its read-only snapshot before a job that follows a write (about 7 ms at 1M,
+measured apart: p50 7.4 ms, p99 11 ms while another process wrote 160 times a second); the
+idle p99 is 5-6 ms. A background computation that a write makes useless (the warm-up's, after
+start or an earlier change) is stopped at the write, so it does not run beside the stream.
 """
 
 
