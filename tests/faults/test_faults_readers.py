@@ -31,7 +31,7 @@ GRAPH = "https://example.org/graph/replaced"
 SIZES = (3000, 5000)
 #: Seconds each race runs: readers spin the whole time (CPU the parallel phase shares), and a
 #: replacement takes well under 100 ms, so even a loaded host gives many of them.
-WINDOW = 4
+WINDOW = 3
 COUNT = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}"
 
 
