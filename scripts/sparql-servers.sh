@@ -101,6 +101,7 @@ DirsAllowed = ., $d
 NumberOfBuffers = 20000
 MaxDirtyBuffers = 15000
 CheckpointInterval = 60
+MaxSortedTopRows = 1000000
 
 [HTTPServer]
 ServerPort = 127.0.0.1:$http

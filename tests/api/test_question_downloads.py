@@ -169,3 +169,16 @@ def test_write_answer_stops_at_its_byte_budget(bundled_store: Path) -> None:
     full = io.BytesIO()
     rows = write_answer(store, "timeline", {}, full, "text/csv")
     assert rows > 100 and len(full.getvalue()) > 4096
+
+
+@pytest.mark.also_on_virtuoso
+def test_the_whole_answer_on_each_backend(live_server: LiveServer) -> None:
+    # The worker writes the answer from whatever backend it has: the embedded store's snapshot
+    # or the remote server's results.
+    url = live_server.url + MODELS_BY_DEVELOPER
+    accept = {"Accept": "application/json"}
+    whole = http.get(url, params={"limit": "all"}, headers=accept, timeout=300)
+    page = http.get(url, params={"limit": "10000"}, headers=accept, timeout=300)
+    assert whole.status_code == 200, whole.text
+    assert whole.json()["rows"] == page.json()["rows"] != []
+    assert whole.json()["kinds"] == page.json()["kinds"]
