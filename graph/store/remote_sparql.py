@@ -20,6 +20,7 @@ from govkg.graph.errors import (
     ForbiddenOperationError,
     InputError,
     QuerySyntaxError,
+    ResultTooLargeError,
 )
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal
@@ -73,7 +74,19 @@ def server_syntax_error(body: str, url: str, shift: int) -> str:
 
 
 def parse_results(response: httpx.Response, url: str, *, ask: bool = False) -> QueryResult:
-    """pyoxigraph results from a server response (SPARQL JSON/XML/TSV or an RDF graph)."""
+    """pyoxigraph results from a server response (SPARQL JSON/XML/TSV or an RDF graph).
+
+    A response cut at the server's row limit is refused, never passed on as the answer:
+    Virtuoso stops at its ``ResultSetMaxRows`` and says so only in an ``X-SPARQL-MaxRows``
+    header (a 200 with the first rows; docs/remote.md).
+    """
+    capped = response.headers.get("x-sparql-maxrows")
+    if capped is not None:
+        raise ResultTooLargeError(
+            f"the SPARQL server at {url} stopped the answer at its limit of {capped} rows "
+            "(X-SPARQL-MaxRows; Virtuoso's ResultSetMaxRows), and govkg does not pass on a "
+            "partial answer: narrow the query, page it, or raise the server's limit"
+        )
     ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
     body = response.content
     try:
