@@ -182,3 +182,14 @@ def test_the_whole_answer_on_each_backend(live_server: LiveServer) -> None:
     assert whole.status_code == 200, whole.text
     assert whole.json()["rows"] == page.json()["rows"] != []
     assert whole.json()["kinds"] == page.json()["kinds"]
+
+
+def test_a_page_links_all_rows_only_when_it_does_not_show_them_all(
+    bundled_client: TestClient,
+) -> None:
+    browser = {"Accept": "text/html"}
+    one_page = bundled_client.get("/questions/developers-by-stance", headers=browser)
+    assert one_page.status_code == 200 and "rows as CSV" not in one_page.text
+    assert "this page as CSV" in one_page.text
+    paged = bundled_client.get("/questions/timeline", params={"limit": "5"}, headers=browser)
+    assert "limit=all" in paged.text and "rows as CSV" in paged.text
