@@ -101,11 +101,9 @@ def page_ask(request: Request, name: str, *, for_people: bool = False) -> PageAs
         )
     limit, offset = page_bounds(None if whole else paging.get("limit"), paging.get("offset"))
     most = state.settings.max_page_size
-    if whole:
-        pass
-    elif limit is None:
+    if not whole and limit is None:
         limit = state.questions.page_size()
-    elif limit > most:
+    elif not whole and limit is not None and limit > most:
         raise ParameterError(f"limit must be at most {most} (this server's max_page_size)")
     total = True if for_people else want_total(paging.get("total"))
     if name not in {q["name"] for q in list_questions_safe()}:
