@@ -51,6 +51,8 @@ Examples:
 --total: also count the full answer's rows.
 
 --format json: the same document as GET /questions/NAME (see docs/questions.md).
+
+--limit all --format json|csv: the whole answer, streamed as GET /questions/NAME?limit=all.
 """
 
 
@@ -123,7 +125,9 @@ def ask(
     param: list[str] = typer.Option([], "--param", "-p", help="name=value (repeatable)."),
     list_: bool = typer.Option(False, "--list", help="List the named questions."),
     fmt: str = typer.Option("table", "--format", help="table, json, csv or tsv."),
-    limit: str | None = typer.Option(None, "--limit", help="At most this many rows (a page)."),
+    limit: str | None = typer.Option(
+        None, "--limit", help="At most this many rows (a page); all: the whole answer, streamed."
+    ),
     offset: str | None = typer.Option(None, "--offset", help="Skip this many rows first."),
     total: bool = typer.Option(False, "--total", help="Also count the full answer's rows."),
     store: Path | None = typer.Option(None, "--store", help="Store directory."),
@@ -139,6 +143,9 @@ def ask(
         if name is None:
             raise typer.BadParameter("give a question name, or --list")
         params = _parse_params(param)
+        if limit == "all":
+            _write_whole(name, params, fmt, offset, total, store)
+            return
         pages = page_bounds(limit, offset)  # text, so a bad value names --limit/--offset's field
         get_question(name)  # a clear "no such question" before opening the store
         result = run_question(
@@ -150,6 +157,28 @@ def ask(
             return
         print_table(result, fmt, title=name)
         _page_note(result)
+
+
+def _write_whole(
+    name: str, params: dict[str, str], fmt: str, offset: str | None, total: bool, store: Path | None
+) -> None:
+    """``--limit all``: the bytes ``GET /questions/NAME?limit=all`` sends, written to standard
+    output as the engine yields the rows (graph/answer_stream.py), never held in memory."""
+    from govkg.graph.answer_stream import write_answer
+    from govkg.graph.questions import get_question, page_bounds
+
+    if fmt not in ("json", "csv"):
+        raise typer.BadParameter("--limit all writes json or csv", param_hint="--format")
+    start = page_bounds(None, offset)[1]
+    get_question(name)
+    backend = open_store(store)
+    media = "application/json" if fmt == "json" else "text/csv"
+    sys.stdout.flush()
+    out = sys.stdout.buffer
+    write_answer(backend, name, params, out, media, offset=start, total=total)
+    if fmt == "json":
+        out.write(b"\n")
+    out.flush()
 
 
 def _page_note(result) -> None:  # result: QuestionResult

@@ -19,6 +19,7 @@ from fastapi.testclient import TestClient
 from govkg.graph.answer_stream import write_answer
 from govkg.graph.errors import ResultTooLargeError
 from govkg.graph.store.embedded import Store
+from support.cli import invoke
 from support.servers import LiveServer, http, in_process_server, start_server
 
 GK = "https://w3id.org/govkg/ontology#"
@@ -193,3 +194,22 @@ def test_a_page_links_all_rows_only_when_it_does_not_show_them_all(
     assert "this page as CSV" in one_page.text
     paged = bundled_client.get("/questions/timeline", params={"limit": "5"}, headers=browser)
     assert "limit=all" in paged.text and "rows as CSV" in paged.text
+
+
+@pytest.mark.parametrize(("fmt", "accept"), [("json", "application/json"), ("csv", "text/csv")])
+def test_the_cli_writes_the_bytes_http_sends(
+    bundled_client: TestClient, bundled_store: Path, fmt: str, accept: str
+) -> None:
+    params = {"limit": "all", "offset": "3", "total": "true"}
+    sent = bundled_client.get("/questions/timeline", params=params, headers={"Accept": accept})
+    ran = invoke("ask", "timeline", "--limit", "all", "--offset", "3", "--total",
+                 "--format", fmt, store=bundled_store)  # fmt: skip
+    assert ran.returncode == 0, ran.stderr
+    assert sent.status_code == 200 and int(sent.headers["x-govkg-rows"]) > 100
+    # (the in-process runner reads standard output with CRLF turned into LF)
+    assert ran.stdout.rstrip("\n") == sent.text.replace("\r\n", "\n").rstrip("\n")
+
+
+def test_the_cli_whole_answer_is_json_or_csv(bundled_store: Path) -> None:
+    ran = invoke("ask", "timeline", "--limit", "all", "--format", "table", store=bundled_store)
+    assert ran.returncode == 2 and "--limit all writes json or csv" in ran.stderr
