@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import pyshacl
 from govkg.ontology import HERE, ONTOLOGY_FILE, PREFIXES, SHAPES_FILE
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.graph import ConjunctiveGraph
@@ -145,6 +144,10 @@ def _violations(report: Graph, names: Graph) -> list[ShapeViolation]:
 
 
 def _run(data: Graph, shapes: Graph) -> list[ShapeViolation]:
+    # Imported here: pyshacl takes ~90 ms to import, and most processes that import this
+    # module for its types (every analysis worker, most commands) never validate.
+    import pyshacl
+
     conforms, report, _ = pyshacl.validate(
         data,
         shacl_graph=shapes,
