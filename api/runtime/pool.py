@@ -20,15 +20,8 @@ two 5 s queries; at the default 30 s limit two hostile requests stalled the endp
 So when a request has to wait and *every* busy worker is heavy, the pool starts extra workers
 (one per heavy worker, up to ``max_extra``); they are ordinary workers, and idle workers above
 ``size`` retire after ``idle_retire`` seconds. While any busy worker is still young, requests
-are moving and just wait their turn: a burst of short queries never forks.
-
-"Heavy" is relative, because an absolute limit misjudges both loaded and slow machines: a job
-is heavy once it has run longer than ``heavy_after``, and longer than twice the slowest job
-that finished recently (that figure halves every ``SLOW_HALF_LIFE`` s; the bar never rises
-above ``HEAVY_CEILING``). Named questions that take 0.3 s alone took up to 2 s under the
-16-client mixed load of tests/faults, and an absolute 0.5 s forked extras there, whose
-competition for the cores slowed everything further; jobs stopped at their deadline never
-count, so hostile queries cannot raise the bar.
+are moving and just wait their turn: a burst of short queries never forks. What "heavy"
+means is :mod:`govkg.api.runtime.heaviness`.
 """
 
 from __future__ import annotations
@@ -43,18 +36,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from govkg.api.runtime.channel import DeadlinePassed, WorkerHandle
+from govkg.api.runtime.heaviness import HEAVY_AFTER, HeavyBar
 from govkg.graph.errors import GovkgError, QueryTimeoutError, StoreError
 
 log = logging.getLogger("govkg.api.workers")
 
 READY_TIMEOUT = 60.0
-#: The least time on one job that makes a worker "heavy" (seconds).
-HEAVY_AFTER = 0.5
-#: How far the slowest recent finished job can raise that bar (as a multiple, and at most).
-HEAVY_FACTOR = 2.0
-HEAVY_CEILING = 5.0
-#: The remembered slowest job time halves over this many seconds.
-SLOW_HALF_LIFE = 30.0
 #: Idle workers above ``size`` stop after this long without a job (seconds).
 IDLE_RETIRE = 30.0
 #: After an extra worker failed to start, no other extra is tried for this long (no fork storm).
@@ -89,7 +76,8 @@ class WorkerPool:
         self.size = max(1, size)
         #: Workers allowed beyond ``size`` (default: twice ``size``, three times in all).
         self.max_extra = 2 * self.size if max_extra is None else max(0, max_extra)
-        self.heavy_after = heavy_after
+        #: When a busy worker counts as heavy.
+        self.heavy = HeavyBar(heavy_after)
         self.idle_retire = idle_retire
         self.generation = 0
         #: Free workers, most recently freed on the right (taken from there, so the least used
@@ -111,9 +99,6 @@ class WorkerPool:
         self._grow_timer: asyncio.TimerHandle | None = None
         self._retire_timer: asyncio.TimerHandle | None = None
         self._grow_blocked_until = 0.0
-        #: The slowest recent finished job (seconds) and when it finished (loop time).
-        self._slowest = 0.0
-        self._slowest_at = 0.0
         # Only for starting and reaping processes, never per request.
         self._threads = ThreadPoolExecutor(max_workers=self.cap + 2, thread_name_prefix="pool")
         self._closed = False
@@ -258,7 +243,7 @@ class WorkerPool:
         if now < self._grow_blocked_until:
             self._grow_timer = loop.call_at(self._grow_blocked_until, self._look_again)
             return
-        threshold = self._heavy_threshold(now)
+        threshold = self.heavy.threshold(now)
         youngest = min((now - since for since in self._busy_since.values()), default=None)
         if youngest is None:
             return  # nobody is busy: the workers that are starting will serve the waiters
@@ -274,20 +259,6 @@ class WorkerPool:
         """The grow timer: busy workers may have turned heavy since the last look."""
         self._grow_timer = None
         self._maybe_grow()
-
-    def _heavy_threshold(self, now: float) -> float:
-        """How long a worker must have been on its job to count as heavy (see the module)."""
-        return max(self.heavy_after, min(HEAVY_CEILING, HEAVY_FACTOR * self._recent_slowest(now)))
-
-    def _recent_slowest(self, now: float) -> float:
-        return self._slowest * 0.5 ** ((now - self._slowest_at) / SLOW_HALF_LIFE)
-
-    def _finished(self, seconds: float, now: float) -> None:
-        """Remember a job that finished (not one stopped at its deadline) if it was slow."""
-        if HEAVY_FACTOR * seconds <= self.heavy_after:
-            return  # it cannot lift the bar above the floor (the usual case; no pow)
-        if seconds > self._recent_slowest(now):
-            self._slowest, self._slowest_at = seconds, now
 
     def _schedule_retire(self) -> None:
         """Make sure a timer will stop the longest-idle worker above ``size`` when it is due."""
@@ -427,7 +398,7 @@ class WorkerPool:
                 waiter.exception()  # seen here, so asyncio never reports it as unretrieved
             if healthy:
                 if started is not None:
-                    self._finished(loop.time() - started, loop.time())
+                    self.heavy.finished(loop.time() - started, loop.time())
                 self._release(worker)
             else:
                 self._replace(worker)  # killed before the answer goes out: the work has stopped

@@ -282,15 +282,15 @@ def test_extra_workers_see_writes_after_invalidate(tmp_path: Path) -> None:
 
 def test_heavy_is_relative_to_the_slowest_recent_job_within_bounds(store: Path) -> None:
     """The bar: ``heavy_after``, or twice the slowest recent finished job, at most the ceiling."""
-    from govkg.api.runtime.pool import HEAVY_CEILING, SLOW_HALF_LIFE
+    from govkg.api.runtime.heaviness import HEAVY_CEILING, SLOW_HALF_LIFE
 
     pool = _pool(store, size=2, heavy_after=0.5)  # not started: the bookkeeping alone
-    assert pool._heavy_threshold(100.0) == 0.5
-    pool._finished(1.5, 100.0)
-    assert pool._heavy_threshold(100.0) == pytest.approx(3.0)
-    pool._finished(0.2, 101.0)  # a faster job does not lower the bar
-    assert pool._heavy_threshold(101.0) == pytest.approx(3.0 * 0.5 ** (1 / SLOW_HALF_LIFE))
-    assert pool._heavy_threshold(100.0 + SLOW_HALF_LIFE) == pytest.approx(1.5)  # half-life
-    assert pool._heavy_threshold(100.0 + 10 * SLOW_HALF_LIFE) == 0.5  # back to the floor
-    pool._finished(60.0, 200.0)  # one slow job that finished cannot disable the rescue
-    assert pool._heavy_threshold(200.0) == HEAVY_CEILING
+    assert pool.heavy.threshold(100.0) == 0.5
+    pool.heavy.finished(1.5, 100.0)
+    assert pool.heavy.threshold(100.0) == pytest.approx(3.0)
+    pool.heavy.finished(0.2, 101.0)  # a faster job does not lower the bar
+    assert pool.heavy.threshold(101.0) == pytest.approx(3.0 * 0.5 ** (1 / SLOW_HALF_LIFE))
+    assert pool.heavy.threshold(100.0 + SLOW_HALF_LIFE) == pytest.approx(1.5)  # half-life
+    assert pool.heavy.threshold(100.0 + 10 * SLOW_HALF_LIFE) == 0.5  # back to the floor
+    pool.heavy.finished(60.0, 200.0)  # one slow job that finished cannot disable the rescue
+    assert pool.heavy.threshold(200.0) == HEAVY_CEILING
