@@ -28,16 +28,13 @@ The formats are the paged answer's, row for row:
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Sequence
-from datetime import date
 from typing import Any, BinaryIO
 
 from govkg.graph.errors import ParameterError, ResultTooLargeError
-from govkg.graph.questions import bind_params, get_question
-from govkg.graph.results import Term, kind_of, to_python
+from govkg.graph.questions import bind_params, count_rows, get_question, paged_text
+from govkg.graph.results import Term, delimited, fold_kinds, kept_columns, kind_of, plain_value
 from govkg.graph.store.backend import Backend, solutions
 from govkg.ontology import PREFIXES
 
@@ -87,27 +84,21 @@ def write_answer(
         raise ParameterError(f"a whole answer is written as {' or '.join(MEDIA_TYPES)}")
     question = get_question(name)
     substitutions, used = bind_params(question, params or {})
-    text = question.sparql
-    if offset:
-        text = f"{text.rstrip()}\nOFFSET {offset}\n"
+    text = paged_text(question, None, offset)
     result = solutions(store.query(text, substitutions=substitutions, prefixes=PREFIXES))
-    hidden = set(question.hidden)
-    kept = [(i, v.value) for i, v in enumerate(result.variables) if v.value not in hidden]
-    columns = [c for _, c in kept]
-    positions = [i for i, _ in kept]
+    columns, positions = kept_columns(result.variables, question.hidden)
     rows = ([solution[i] for i in positions] for solution in result)
     sink = _Budget(out, max_bytes)
     if media_type == "text/csv":
         return _write_csv(sink, columns, rows)
     head = {"question": question.name, "params": dict(used), "columns": columns}
-    count = _write_json(sink, head, columns, rows, offset)
+    count = _write_json(sink, head, columns, rows)
     tail: dict[str, Any] = {"limit": None, "offset": offset, "next_offset": None}
     if total:
-        if count or not offset:
-            tail["total"] = offset + count
-        else:  # past the end: what the answer has, counted (as run_question does)
-            again = store.query(question.sparql, substitutions=substitutions, prefixes=PREFIXES)
-            tail["total"] = sum(1 for _ in solutions(again))
+        past_the_end = offset and not count  # then count what the answer has, as a page does
+        tail["total"] = (
+            count_rows(store, question, substitutions) if past_the_end else offset + count
+        )
     sink.write((", " + json.dumps(tail)[1:]).encode())
     return count
 
@@ -124,31 +115,19 @@ def _batches(rows: Iterable[list[Term | None]]) -> Iterable[list[list[Term | Non
 
 
 def _write_csv(sink: _Budget, columns: list[str], rows: Iterable[list[Term | None]]) -> int:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(columns)
+    """The header, then the rows a batch at a time, through the one CSV writer."""
     count = 0
     for batch in _batches(rows):
-        writer.writerows(["" if t is None else t.value for t in row] for row in batch)
+        cells = (["" if t is None else t.value for t in row] for row in batch)
+        sink.write(delimited(columns, cells, newline="\r\n", header=not count).encode())
         count += len(batch)
-        sink.write(buf.getvalue().encode())
-        buf.seek(0)
-        buf.truncate()
-    sink.write(buf.getvalue().encode())  # the header of an empty answer
+    if not count:
+        sink.write(delimited(columns, [], newline="\r\n").encode())
     return count
 
 
-def _plain(term: Term | None) -> Any:
-    value = to_python(term)
-    return value.isoformat() if isinstance(value, date) else value
-
-
 def _write_json(
-    sink: _Budget,
-    head: dict[str, Any],
-    columns: Sequence[str],
-    rows: Iterable[list[Term | None]],
-    offset: int,
+    sink: _Budget, head: dict[str, Any], columns: Sequence[str], rows: Iterable[list[Term | None]]
 ) -> int:
     """The answer's head, rows and kinds; the caller closes the object with its paging."""
     opening = json.dumps(head, ensure_ascii=False)[:-1]  # without its closing brace
@@ -156,18 +135,14 @@ def _write_json(
     seen: list[set[str]] = [set() for _ in columns]
     count = 0
     for batch in _batches(rows):
-        parts = []
         for row in batch:
             for i, term in enumerate(row):
                 if term is not None and len(seen[i]) < 2:
                     seen[i].add(kind_of(term) or "")
-            parts.append(
-                json.dumps({c: _plain(t) for c, t in zip(columns, row, strict=True)},
-                           ensure_ascii=False)
-            )  # fmt: skip
-        sink.write(((", " if count else "") + ", ".join(parts)).encode())
+        cells = [{c: plain_value(t) for c, t in zip(columns, row, strict=True)} for row in batch]
+        listed = json.dumps(cells, ensure_ascii=False)[1:-1]  # the rows without the brackets
+        sink.write(((", " if count else "") + listed).encode())
         count += len(batch)
-    kinds = {c: (next(iter(s)) if len(s) == 1 else "mixed" if s else None)
-             for c, s in zip(columns, seen, strict=True)}  # fmt: skip
+    kinds = {c: fold_kinds(s) for c, s in zip(columns, seen, strict=True)}
     sink.write(f'], "kinds": {json.dumps(kinds)}'.encode())
     return count

@@ -380,11 +380,7 @@ def run_question(
     limit, offset = page_bounds(limit, offset)
     question = get_question(name)
     substitutions, used = bind_params(question, params or {})
-    text = question.sparql
-    if limit is not None:
-        text = f"{text.rstrip()}\nLIMIT {limit + 1}\nOFFSET {offset}\n"
-    elif offset:
-        text = f"{text.rstrip()}\nOFFSET {offset}\n"
+    text = paged_text(question, None if limit is None else limit + 1, offset)
     rows = store.query(text, substitutions=substitutions, prefixes=PREFIXES)
     table = ResultTable.from_solutions(solutions(rows), drop=question.hidden)
     terms, next_offset = table.terms, None
@@ -397,8 +393,7 @@ def run_question(
         if not more and (terms or offset == 0):
             count = offset + len(terms)
         else:
-            full = store.query(question.sparql, substitutions=substitutions, prefixes=PREFIXES)
-            count = sum(1 for _ in solutions(full))
+            count = count_rows(store, question, substitutions)
     return QuestionResult(
         columns=table.columns,
         terms=terms,
@@ -409,6 +404,28 @@ def run_question(
         next_offset=next_offset,
         total=count,
     )
+
+
+def paged_text(question: Question, limit: int | None, offset: int) -> str:
+    """The question's text with ``LIMIT``/``OFFSET`` appended, for the engine to page.
+
+    >>> paged_text(get_question("timeline"), 10, 20).splitlines()[-2:]
+    ['LIMIT 10', 'OFFSET 20']
+    """
+    text = question.sparql
+    if limit is not None:
+        return f"{text.rstrip()}\nLIMIT {limit}\nOFFSET {offset}\n"
+    if offset:
+        return f"{text.rstrip()}\nOFFSET {offset}\n"
+    return text
+
+
+def count_rows(
+    store: Backend, question: Question, substitutions: dict[str, ox.NamedNode | ox.Literal]
+) -> int:
+    """The rows of the question's whole answer, counted (not converted): a page's ``total``."""
+    full = store.query(question.sparql, substitutions=substitutions, prefixes=PREFIXES)
+    return sum(1 for _ in solutions(full))
 
 
 def bind_params(

@@ -128,9 +128,40 @@ def column_kinds(columns: Sequence[str], terms: Sequence[Sequence[Term | None]])
     """
     out: dict[str, Any] = {}
     for i, name in enumerate(columns):
-        seen = {kind_of(row[i]) for row in terms} - {None}
-        out[name] = seen.pop() if len(seen) == 1 else ("mixed" if seen else None)
+        out[name] = fold_kinds({k for row in terms if (k := kind_of(row[i])) is not None})
     return out
+
+
+def fold_kinds(seen: set[str]) -> str | None:
+    """A column's kind from the kinds of its bound cells: the one kind, ``mixed`` or ``None``.
+
+    >>> fold_kinds({"iri"}), fold_kinds({"iri", "string"}), fold_kinds(set())
+    ('iri', 'mixed', None)
+    """
+    return next(iter(seen)) if len(seen) == 1 else ("mixed" if seen else None)
+
+
+def plain_value(term: Term | None) -> Any:
+    """A cell as the JSON answer gives it: :func:`to_python`, dates as ISO text.
+
+    >>> plain_value(ox.Literal("2024-07-23", datatype=ox.NamedNode(XSD + "date")))
+    '2024-07-23'
+    """
+    value = to_python(term)
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def kept_columns(
+    variables: Sequence[ox.Variable], drop: Iterable[str]
+) -> tuple[list[str], list[int]]:
+    """The names of the result's columns not in ``drop`` (bound parameters), and their places.
+
+    Rows are read by place: a lookup by variable name costs a third of the engine's time on
+    large answers (docs/benchmarks.md, Named questions).
+    """
+    dropped = set(drop)
+    kept = [(i, v.value) for i, v in enumerate(variables) if v.value not in dropped]
+    return [name for _, name in kept], [i for i, _ in kept]
 
 
 def shorten(iri: str) -> str:
@@ -166,6 +197,7 @@ def delimited(
     *,
     delimiter: str = ",",
     newline: str = "\n",
+    header: bool = True,
 ) -> str:
     """A header row and rows of text as CSV (``","``) or TSV (``"\\t"``), RFC 4180 quoting.
 
@@ -178,7 +210,8 @@ def delimited(
     """
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=delimiter, lineterminator=newline)
-    writer.writerow(columns)
+    if header:
+        writer.writerow(columns)
     writer.writerows(rows)
     return buf.getvalue()
 
@@ -195,12 +228,7 @@ class ResultTable:
         cls, solutions: ox.QuerySolutions, *, drop: Iterable[str] = ()
     ) -> ResultTable:
         """Collect a SELECT result, leaving out the variables in ``drop`` (bound parameters)."""
-        dropped = set(drop)
-        kept = [(i, v.value) for i, v in enumerate(solutions.variables) if v.value not in dropped]
-        columns = [name for _, name in kept]
-        positions = [i for i, _ in kept]
-        # Index by position: a lookup by variable name costs a third of the engine's time on
-        # large answers (docs/benchmarks.md, Named questions).
+        columns, positions = kept_columns(solutions.variables, drop)
         terms = [[sol[i] for i in positions] for sol in solutions]
         return cls(columns=columns, terms=terms)
 
@@ -219,8 +247,8 @@ class ResultTable:
     def to_json_obj(self) -> dict:
         """``{"columns": [...], "rows": [{...}]}`` with dates as ISO strings."""
         rows = [
-            {k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()}
-            for r in self.rows
+            {c: plain_value(t) for c, t in zip(self.columns, row, strict=True)}
+            for row in self.terms
         ]
         return {"columns": list(self.columns), "rows": rows}
 

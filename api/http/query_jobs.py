@@ -216,18 +216,13 @@ def _whole_answer(store: Backend, job: Job, config: Settings) -> Outcome:
     server sends the file and removes it; at the time limit the worker is killed mid-write and
     the server removes what it wrote.
     """
+    media = job.accept or "application/json"
     with open(job.spool, "wb") as out:
         rows = answer_stream.write_answer(
-            store,
-            job.name,
-            dict(job.params),
-            out,
-            job.accept or "application/json",
-            offset=job.offset,
-            total=job.total,
-            max_bytes=config.max_answer_mb << 20,
-        )
-    return Outcome(media_type=job.accept or "application/json", document={"rows": rows})
+            store, job.name, dict(job.params), out, media,
+            offset=job.offset, total=job.total, max_bytes=config.max_answer_mb << 20,
+        )  # fmt: skip
+    return Outcome(media_type=media, document={"rows": rows})
 
 
 def _native_select(
