@@ -49,7 +49,7 @@ QUESTIONS = ("timeline", "models-by-developer", "open-weights-without-review")
 PYTHON = Path(sys.executable)
 
 #: Resets the kernel's peak-RSS mark (VmHWM) to the current RSS, so the peak that follows is
-#: the answer's alone (Linux 4.0+, /proc/PID/clear_refs); both scripts print bytes and MB.
+#: the answer's alone (Linux 4.0+, /proc/PID/clear_refs); both scripts print the MB.
 PEAK = """
 def _status(key):
     for line in open("/proc/self/status"):
@@ -72,7 +72,7 @@ from govkg.graph.questions import run_question
 store = Store.open(sys.argv[1], read_only=True)
 before = reset()
 doc = json.dumps(run_question(store, sys.argv[2], {}).to_json_obj())
-print(len(doc), grown(before))
+print(grown(before))
 """
 )
 
@@ -86,19 +86,17 @@ store = Store.open(sys.argv[1], read_only=True)
 before = reset()
 with open(sys.argv[3], "wb") as out:
     write_answer(store, sys.argv[2], {}, out, "application/json")
-    size = out.tell()
-print(size, grown(before))
+print(grown(before))
 """
 )
 
 
-def peak_growth(code: str, *args: str) -> tuple[int, float]:
-    """Bytes of the answer and MB of peak RSS growth of a fresh process running ``code``."""
+def peak_growth(code: str, *args: str) -> float:
+    """MB of peak RSS growth of a fresh process running ``code`` (which prints it)."""
     done = subprocess.run(
         [str(PYTHON), "-c", code, *args], capture_output=True, text=True, check=True
     )
-    size, grown = done.stdout.split()
-    return int(size), float(grown)
+    return float(done.stdout)
 
 
 def over_http(store: Path) -> dict[str, dict]:
@@ -155,8 +153,8 @@ def measure(size: int, work: Path) -> dict[str, dict]:
     gc.collect()
     results = over_http(path)
     for name in QUESTIONS:
-        _, held = peak_growth(HOLD, str(path), name)
-        _, streamed = peak_growth(STREAM, str(path), name, str(work / "answer.json"))
+        held = peak_growth(HOLD, str(path), name)
+        streamed = peak_growth(STREAM, str(path), name, str(work / "answer.json"))
         results[name].update(held=held, streamed=streamed)
         print(name, "held", held, "MB; streamed", streamed, "MB", flush=True)
     return results
